@@ -1,0 +1,48 @@
+package io.walkeeper.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Takes base backups and lists the ones that completed. A backup becomes visible only once its
+ * manifest is written, which is the last step; an interrupted backup never appears here.
+ * Implementations are thread-safe.
+ */
+public interface BackupRepository {
+
+    /**
+     * Takes a base backup of the configured PostgreSQL cluster.
+     *
+     * @param request full or automatic, labels, permanence
+     * @return what was stored
+     * @throws InvalidRequestException if the configured data directory is not the server's
+     * @throws PostgresException if PostgreSQL refuses the backup
+     * @throws StorageException if the repository cannot be written
+     */
+    BackupInfo push(BackupRequest request);
+
+    /**
+     * Lists completed backups, oldest first.
+     *
+     * @return the backups whose manifest could be read
+     */
+    List<BackupInfo> list();
+
+    /**
+     * Finds a backup by name.
+     *
+     * @param name the backup name
+     * @return the backup, or empty if the repository has no completed backup of that name
+     * @throws IntegrityException if its manifest exists but cannot be read
+     */
+    Optional<BackupInfo> find(String name);
+
+    /**
+     * Chooses one backup.
+     *
+     * @param selector latest, by name, or the newest before a recovery target
+     * @return the backup
+     * @throws NotFoundException if nothing matches
+     */
+    BackupInfo select(BackupSelector selector);
+}

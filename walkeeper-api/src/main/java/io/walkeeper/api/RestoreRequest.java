@@ -1,0 +1,90 @@
+package io.walkeeper.api;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to restore, where, and how recovery should proceed afterwards. Immutable; start with
+ * {@link #of(BackupSelector, Path)} and refine with the {@code with…} methods.
+ *
+ * @param backup which backup to restore
+ * @param targetDirectory the new data directory; must be absent or empty
+ * @param recoveryTarget where recovery stops
+ * @param standby write {@code standby.signal} instead of {@code recovery.signal}
+ * @param restoreCommand the {@code restore_command} PostgreSQL runs to fetch WAL from the archive
+ * @param tablespaceMapping tablespace OID (as text) to the directory to restore it into; tablespaces
+ *     not listed are restored to their original location
+ */
+public record RestoreRequest(
+        BackupSelector backup,
+        Path targetDirectory,
+        RecoveryTarget recoveryTarget,
+        boolean standby,
+        String restoreCommand,
+        Map<String, Path> tablespaceMapping) {
+
+    /** Checks and copies the fields. */
+    public RestoreRequest {
+        Objects.requireNonNull(backup, "backup");
+        Objects.requireNonNull(targetDirectory, "targetDirectory");
+        recoveryTarget = recoveryTarget == null ? RecoveryTarget.latest() : recoveryTarget;
+        tablespaceMapping = tablespaceMapping == null ? Map.of() : Map.copyOf(tablespaceMapping);
+    }
+
+    /**
+     * A restore of the selected backup into {@code targetDirectory}, recovering to the end of the
+     * archived WAL.
+     *
+     * @param backup which backup
+     * @param targetDirectory the new data directory
+     * @return the request
+     */
+    public static RestoreRequest of(BackupSelector backup, Path targetDirectory) {
+        return new RestoreRequest(backup, targetDirectory, RecoveryTarget.latest(), false, null, Map.of());
+    }
+
+    /**
+     * Returns a copy with a recovery target.
+     *
+     * @param target where recovery stops
+     * @return the new request
+     */
+    public RestoreRequest target(RecoveryTarget target) {
+        return new RestoreRequest(backup, targetDirectory, target, standby, restoreCommand, tablespaceMapping);
+    }
+
+    /**
+     * Returns a copy that starts the restored cluster as a standby (or not).
+     *
+     * @param value {@code true} to write {@code standby.signal}
+     * @return the new request
+     */
+    public RestoreRequest withStandby(boolean value) {
+        return new RestoreRequest(backup, targetDirectory, recoveryTarget, value, restoreCommand, tablespaceMapping);
+    }
+
+    /**
+     * Returns a copy with the {@code restore_command} to write.
+     *
+     * @param command the command, with PostgreSQL's {@code %f} and {@code %p} placeholders
+     * @return the new request
+     */
+    public RestoreRequest withRestoreCommand(String command) {
+        return new RestoreRequest(backup, targetDirectory, recoveryTarget, standby, command, tablespaceMapping);
+    }
+
+    /**
+     * Returns a copy that restores one tablespace into another directory.
+     *
+     * @param oid the tablespace OID as listed in {@code tablespace_map}
+     * @param directory where to restore it
+     * @return the new request
+     */
+    public RestoreRequest withTablespace(String oid, Path directory) {
+        Map<String, Path> m = new LinkedHashMap<>(tablespaceMapping);
+        m.put(oid, directory);
+        return new RestoreRequest(backup, targetDirectory, recoveryTarget, standby, restoreCommand, m);
+    }
+}

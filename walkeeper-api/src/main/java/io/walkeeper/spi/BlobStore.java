@@ -1,0 +1,88 @@
+package io.walkeeper.spi;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * An object store holding a walkeeper repository: flat keys relative to a root (a bucket and
+ * prefix, a directory), no directories, whole objects written atomically. This is the one
+ * interface a storage back end implements; every implementation must pass the contract suite
+ * in {@code walkeeper-testkit}.
+ *
+ * <p>Keys are non-empty, use {@code /} as separator, and never start with {@code /} or contain
+ * {@code .} or {@code ..} segments. Implementations are thread-safe. After {@link #close()} every
+ * call fails with a {@link io.walkeeper.api.StorageException}.
+ */
+public interface BlobStore extends AutoCloseable {
+
+    /**
+     * Returns where this store lives, for messages.
+     *
+     * @return the location URI, without credentials
+     */
+    URI location();
+
+    /**
+     * Opens an object for reading.
+     *
+     * @param key the object key
+     * @return the object's bytes; the caller closes it
+     * @throws io.walkeeper.api.NotFoundException if there is no such object
+     * @throws io.walkeeper.api.StorageException if the store cannot be read
+     */
+    InputStream get(String key);
+
+    /**
+     * Looks an object up.
+     *
+     * @param key the object key
+     * @return its size and time, or empty if it does not exist
+     * @throws io.walkeeper.api.StorageException if the store cannot be read
+     */
+    Optional<BlobInfo> head(String key);
+
+    /**
+     * Lists the objects whose key starts with {@code prefix}, in ascending key order (by UTF-8
+     * bytes). The stream may fetch pages lazily and must be closed.
+     *
+     * @param prefix a key prefix, possibly empty
+     * @return the matching objects
+     * @throws io.walkeeper.api.StorageException if the store cannot be listed
+     */
+    Stream<BlobInfo> list(String prefix);
+
+    /**
+     * Creates an object that must not exist yet (put-if-absent). Readers see either nothing or
+     * the complete object.
+     *
+     * @param key the object key
+     * @param writer produces the content
+     * @throws io.walkeeper.api.AlreadyExistsException if the key exists; it is left untouched
+     * @throws io.walkeeper.api.StorageException if the store cannot be written or the writer fails
+     */
+    void create(String key, BlobWriter writer);
+
+    /**
+     * Writes an object, replacing any object of that key atomically.
+     *
+     * @param key the object key
+     * @param writer produces the content
+     * @throws io.walkeeper.api.StorageException if the store cannot be written or the writer fails
+     */
+    void put(String key, BlobWriter writer);
+
+    /**
+     * Deletes objects. Keys that do not exist are ignored.
+     *
+     * @param keys the keys to delete
+     * @throws io.walkeeper.api.StorageException if a delete fails
+     */
+    void delete(Collection<String> keys);
+
+    /** Releases the store's resources. Idempotent. */
+    @Override
+    void close();
+}

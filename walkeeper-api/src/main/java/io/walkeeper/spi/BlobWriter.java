@@ -1,0 +1,21 @@
+package io.walkeeper.spi;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Produces an object's content into a stream the store provides. The store commits the object
+ * only if this returns normally; if it throws, nothing becomes visible. Implementations must
+ * not close the stream.
+ */
+@FunctionalInterface
+public interface BlobWriter {
+
+    /**
+     * Writes the object's bytes.
+     *
+     * @param out where to write; the store commits it after this returns
+     * @throws IOException if producing the content fails, which aborts the write
+     */
+    void writeTo(OutputStream out) throws IOException;
+}
