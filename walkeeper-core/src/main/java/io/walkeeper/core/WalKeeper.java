@@ -1,0 +1,273 @@
+package io.walkeeper.core;
+
+import io.walkeeper.api.BackupRepository;
+import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.Restorer;
+import io.walkeeper.api.WalArchiver;
+import io.walkeeper.core.backup.DefaultBackupRepository;
+import io.walkeeper.core.repo.ObjectFormat;
+import io.walkeeper.core.repo.Providers;
+import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.restore.DefaultRestorer;
+import io.walkeeper.core.wal.DefaultWalArchiver;
+import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.CompressionCodec;
+import io.walkeeper.spi.EncryptionProvider;
+import io.walkeeper.spi.StreamCipher;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The entry point of the engine: a configured repository with its WAL archiver, backup
+ * repository and restorer. Build one with {@link #builder()}; it is immutable and thread-safe,
+ * and closing it closes the storage it opened.
+ *
+ * <pre>{@code
+ * try (WalKeeper wk = WalKeeper.builder()
+ *         .storage(URI.create("file:///var/backups/pg"), Map.of())
+ *         .compression("lz4")
+ *         .postgres(PgConnection.of("localhost", 5432, "postgres"), Path.of("/var/lib/postgresql/16/main"))
+ *         .build()) {
+ *     BackupInfo b = wk.backups().push(BackupRequest.full());
+ * }
+ * }</pre>
+ */
+public final class WalKeeper implements AutoCloseable {
+    private final Builder config;
+    private final BlobStore store;
+    private final boolean ownsStore;
+    private final Repository repository;
+    private final WalArchiver walArchiver;
+    private final BackupRepository backups;
+    private final Restorer restorer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private WalKeeper(Builder b) {
+        this.config = b.copy();
+        if (b.blobStore != null) {
+            this.store = b.blobStore;
+            this.ownsStore = false;
+        } else {
+            if (b.storage == null) {
+                throw new ConfigurationException("No storage configured (HINT: set WALKEEPER_STORAGE, e.g. file:///var/backups/pg, "
+                        + "or call .storage(uri, settings) on the builder)");
+            }
+            this.store = Providers.openStore(b.storage, b.storageSettings);
+            this.ownsStore = true;
+        }
+        CompressionCodec codec = Providers.codec(b.compression).configure(b.compressionSettings);
+        EncryptionProvider encryption = b.encryption == null ? null : Providers.encryption(b.encryption);
+        StreamCipher cipher = encryption == null ? null : encryption.configure(b.encryptionSettings);
+        this.repository = new Repository(store, new ObjectFormat(codec, encryption, cipher, Providers.codecs()));
+        this.walArchiver = new DefaultWalArchiver(repository);
+        this.backups = new DefaultBackupRepository(repository, b.connection, b.dataDirectory,
+                new DefaultBackupRepository.BackupSettings(b.partSizeThreshold, b.concurrency, b.walArchiveTimeout));
+        this.restorer = new DefaultRestorer(repository, b.concurrency);
+    }
+
+    /**
+     * Starts a configuration.
+     *
+     * @return a new builder with defaults: lz4 compression, 256 MiB parts, 2 parallel parts
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this instance's configuration, for a variant.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return config.copy();
+    }
+
+    /** @return the WAL archiver ({@code archive_command} / {@code restore_command} work) */
+    public WalArchiver walArchiver() {
+        return walArchiver;
+    }
+
+    /** @return the backup repository (take and list backups) */
+    public BackupRepository backups() {
+        return backups;
+    }
+
+    /** @return the restorer */
+    public Restorer restorer() {
+        return restorer;
+    }
+
+    /** @return the storage this instance uses */
+    public BlobStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true) && ownsStore) {
+            store.close();
+        }
+    }
+
+    /** Fluent configuration of a {@link WalKeeper}. Not thread-safe; {@link #build()} copies it. */
+    public static final class Builder {
+        private URI storage;
+        private Map<String, String> storageSettings = Map.of();
+        private BlobStore blobStore;
+        private String compression = "lz4";
+        private Map<String, String> compressionSettings = Map.of();
+        private String encryption;
+        private Map<String, String> encryptionSettings = Map.of();
+        private PgConnection connection;
+        private Path dataDirectory;
+        private long partSizeThreshold = 256L << 20;
+        private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
+        private Duration walArchiveTimeout = Duration.ofMinutes(5);
+
+        private Builder() {
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.storage = storage;
+            b.storageSettings = storageSettings;
+            b.blobStore = blobStore;
+            b.compression = compression;
+            b.compressionSettings = compressionSettings;
+            b.encryption = encryption;
+            b.encryptionSettings = encryptionSettings;
+            b.connection = connection;
+            b.dataDirectory = dataDirectory;
+            b.partSizeThreshold = partSizeThreshold;
+            b.concurrency = concurrency;
+            b.walArchiveTimeout = walArchiveTimeout;
+            return b;
+        }
+
+        /**
+         * Sets the repository location; the provider is chosen by the URI scheme.
+         *
+         * @param location e.g. {@code file:///var/backups/pg}
+         * @param settings provider settings
+         * @return this builder
+         */
+        public Builder storage(URI location, Map<String, String> settings) {
+            this.storage = Objects.requireNonNull(location, "location");
+            this.storageSettings = Map.copyOf(settings);
+            this.blobStore = null;
+            return this;
+        }
+
+        /**
+         * Uses an already open store (the caller keeps ownership and closes it).
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder storage(BlobStore store) {
+            this.blobStore = Objects.requireNonNull(store, "store");
+            this.storage = null;
+            return this;
+        }
+
+        /**
+         * Sets the codec new objects are written with; reading always follows each object's extension.
+         *
+         * @param codecName e.g. {@code lz4}, {@code zstd}, {@code none}
+         * @return this builder
+         */
+        public Builder compression(String codecName) {
+            this.compression = Objects.requireNonNull(codecName, "codecName");
+            return this;
+        }
+
+        /**
+         * Sets the codec and its settings.
+         *
+         * @param codecName the codec
+         * @param settings e.g. {@code zstd.level}
+         * @return this builder
+         */
+        public Builder compression(String codecName, Map<String, String> settings) {
+            this.compression = Objects.requireNonNull(codecName, "codecName");
+            this.compressionSettings = Map.copyOf(settings);
+            return this;
+        }
+
+        /**
+         * Encrypts every stored object with the named provider.
+         *
+         * @param providerName e.g. {@code openpgp}
+         * @param settings key material settings
+         * @return this builder
+         */
+        public Builder encryption(String providerName, Map<String, String> settings) {
+            this.encryption = providerName;
+            this.encryptionSettings = new LinkedHashMap<>(settings);
+            return this;
+        }
+
+        /**
+         * Sets the server to back up.
+         *
+         * @param connection how to connect
+         * @param dataDirectory its data directory, which must be the server's {@code data_directory}
+         * @return this builder
+         */
+        public Builder postgres(PgConnection connection, Path dataDirectory) {
+            this.connection = Objects.requireNonNull(connection, "connection");
+            this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+            return this;
+        }
+
+        /**
+         * Sets the uncompressed size after which a backup starts a new part.
+         *
+         * @param bytes at least 1 MiB; default 256 MiB
+         * @return this builder
+         */
+        public Builder partSizeThreshold(long bytes) {
+            this.partSizeThreshold = bytes;
+            return this;
+        }
+
+        /**
+         * Sets how many parts are written or read at once.
+         *
+         * @param parts at least 1; default the number of processors (at least 2)
+         * @return this builder
+         */
+        public Builder concurrency(int parts) {
+            this.concurrency = parts;
+            return this;
+        }
+
+        /**
+         * Sets how long a backup waits for its last WAL segment to reach the archive.
+         *
+         * @param timeout default 5 minutes
+         * @return this builder
+         */
+        public Builder walArchiveTimeout(Duration timeout) {
+            this.walArchiveTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Opens the storage and builds the engine.
+         *
+         * @return the engine; close it when done
+         * @throws ConfigurationException if a setting is invalid or a provider is missing
+         */
+        public WalKeeper build() {
+            return new WalKeeper(this);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package io.walkeeper.core.backup;
+
+import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.BackupKind;
+import io.walkeeper.api.BackupRepository;
+import io.walkeeper.api.BackupRequest;
+import io.walkeeper.api.BackupSelector;
+import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.ErrorCode;
+import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.api.Lsn;
+import io.walkeeper.api.NotFoundException;
+import io.walkeeper.api.PostgresException;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.TimelineId;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.api.WalSegmentName;
+import io.walkeeper.core.PgConnection;
+import io.walkeeper.core.pg.PgSession;
+import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.spi.BlobInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Takes full base backups with the non-exclusive backup API and keeps the catalogue of completed
+ * ones. Files are streamed into tar parts in parallel, {@code global/pg_control} last; the manifest
+ * is written only after PostgreSQL stopped the backup and every WAL segment the backup needs is in
+ * the archive.
+ */
+public final class DefaultBackupRepository implements BackupRepository {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultBackupRepository.class);
+    private static final Pattern START_TIMELINE = Pattern.compile("(?m)^START TIMELINE: (\\d+)");
+
+    private final Repository repository;
+    private final PgConnection connection;
+    private final Path dataDirectory;
+    private final BackupSettings settings;
+
+    /**
+     * Tuning of backups.
+     *
+     * @param partSizeThreshold start a new part once this many tar bytes are in the current one
+     * @param concurrency parts written at once
+     * @param walArchiveTimeout how long to wait for the backup's last WAL segment to reach the archive
+     */
+    public record BackupSettings(long partSizeThreshold, int concurrency, Duration walArchiveTimeout) {
+        /** Checks the values. */
+        public BackupSettings {
+            if (partSizeThreshold < 1 << 20) {
+                throw new ConfigurationException("Part size threshold " + partSizeThreshold + " is below the minimum of 1 MiB");
+            }
+            if (concurrency < 1) {
+                throw new ConfigurationException("Backup concurrency must be at least 1, not " + concurrency);
+            }
+        }
+    }
+
+    /**
+     * Creates the repository view.
+     *
+     * @param repository where backups live
+     * @param connection how to reach the server, or {@code null} if this instance only reads
+     * @param dataDirectory the server's data directory, or {@code null}
+     * @param settings tuning
+     */
+    public DefaultBackupRepository(Repository repository, PgConnection connection, Path dataDirectory,
+                                   BackupSettings settings) {
+        this.repository = repository;
+        this.connection = connection;
+        this.dataDirectory = dataDirectory;
+        this.settings = settings;
+    }
+
+    @Override
+    public BackupInfo push(BackupRequest request) {
+        if (connection == null || dataDirectory == null) {
+            throw new ConfigurationException("Cannot take a backup: no PostgreSQL connection and data directory configured "
+                    + "(HINT: set PGDATA/PGHOST/PGPORT/PGUSER, or .postgres(...) on the builder)");
+        }
+        if (!request.forceFull()) {
+            LOG.info("Delta backups are not available in this version; taking a full backup");
+        }
+        Instant startTime = Instant.now();
+        try (PgSession pg = PgSession.open(connection)) {
+            Path dataDir = checkDataDirectory(pg);
+            long sysid = pg.systemIdentifier();
+            long controlSysid = readControlSystemIdentifier(dataDir);
+            if (controlSysid != sysid) {
+                throw new InvalidRequestException("Cannot back up " + dataDir + ": its pg_control has system identifier "
+                        + Long.toUnsignedString(controlSysid) + " but the server at " + connection + " reports "
+                        + Long.toUnsignedString(sysid));
+            }
+            long segSize = pg.walSegmentSize();
+            int version = pg.versionNum();
+            repository.checkCluster(sysid, version, segSize);
+            String archiveMode = pg.archiveMode();
+            if ("off".equals(archiveMode)) {
+                throw new PostgresException("Cannot take a usable backup of " + connection + ": archive_mode is off, so the "
+                        + "WAL the backup needs never reaches the archive (HINT: set archive_mode = on and "
+                        + "archive_command = 'walkeeper wal-push %p', then restart PostgreSQL)");
+            }
+            boolean standby = pg.inRecovery();
+            Set<String> extraExcluded = version < 150000 ? statsTempDir(pg) : Set.of();
+
+            Lsn start = pg.startBackup("walkeeper " + startTime, request.fastCheckpoint());
+            TimelineId timeline = pg.checkpointTimeline();
+            WalSegmentName startSegment = WalSegmentName.containing(timeline, start, segSize);
+            String name = uniqueName("base_" + startSegment);
+            LOG.info("Backup {} started at {} on timeline {}{}", name, start, timeline, standby ? " (standby)" : "");
+            String prefix = RepositoryLayout.backupPrefix(name);
+            try {
+                AtomicLong bytesRead = new AtomicLong();
+                DataDirectoryWalker.Result walk = new DataDirectoryWalker(dataDir, version / 10000, extraExcluded).walk();
+                List<BackupManifest.Part> parts = new ArrayList<>();
+                List<BackupManifest.FileEntry> files = new ArrayList<>();
+                walk.entries().stream().filter(SourceFile::directory).forEach(d -> files.add(
+                        new BackupManifest.FileEntry(d.archivePath(), "dir", 0, d.mode(), d.mtime().toString(), null)));
+                writeParts(prefix, walk.entries(), parts, files, bytesRead);
+                PartWriter.Written control = new PartWriter(repository, prefix, bytesRead)
+                        .write("pg_control", List.of(walk.pgControl()));
+                parts.add(control.part());
+                files.addAll(control.files());
+                if (control.files().isEmpty()) {
+                    throw new PostgresException("global/pg_control vanished from " + dataDir + " during the backup");
+                }
+
+                PgSession.StopResult stop = pg.stopBackup();
+                TimelineId labelTimeline = labelTimeline(stop.labelFile(), timeline);
+                WalSegmentName stopSegment = new WalSegmentName(labelTimeline, stop.stopLsn().previousSegmentNumber(segSize), segSize);
+                if (stopSegment.compareTo(startSegment) < 0) {
+                    stopSegment = startSegment;
+                }
+                waitForWal(startSegment, stopSegment);
+
+                long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
+                BackupManifest manifest = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, BackupKind.FULL.name(),
+                        null, labelTimeline.asLong(), start.toString(), stop.stopLsn().toString(), startSegment.toString(),
+                        stopSegment.toString(), startTime.toString(), Instant.now().toString(), version,
+                        Long.toUnsignedString(sysid), pg.dataChecksums(), segSize, pg.blockSize(), request.permanent(),
+                        request.labels(), stop.labelFile(), stop.tablespaceMap(), walk.tablespaces(),
+                        repository.format().codec().name(), bytesRead.get(), stored, parts, files);
+                repository.writeManifest(manifest);
+                LOG.info("Backup {} completed: {} files, {} bytes read, {} bytes stored in {} parts", name,
+                        files.stream().filter(f -> !f.isDirectory()).count(), bytesRead.get(), stored, parts.size());
+                return manifest.toInfo();
+            } catch (RuntimeException | IOException e) {
+                removeGarbage(prefix);
+                if (e instanceof IOException io) {
+                    throw new StorageException("Backup " + name + " failed while reading " + dataDir + ": " + io.getMessage(), io);
+                }
+                throw (RuntimeException) e;
+            }
+        }
+    }
+
+    private Path checkDataDirectory(PgSession pg) {
+        String serverDir = pg.dataDirectory();
+        Path given = dataDirectory.toAbsolutePath().normalize();
+        if (!Files.isDirectory(given)) {
+            throw new InvalidRequestException("Cannot back up " + given + ": no such directory (HINT: give the server's "
+                    + "data directory, which is " + serverDir + ")");
+        }
+        try {
+            if (!Files.isSameFile(given, Path.of(serverDir))) {
+                throw new InvalidRequestException("Cannot back up " + given + ": it is not the data directory of the server at "
+                        + connection + ", which is " + serverDir + " (HINT: pass " + serverDir + " or point PGHOST/PGPORT at "
+                        + "the server that owns " + given + ")");
+            }
+        } catch (IOException e) {
+            throw new InvalidRequestException("Cannot back up " + given + ": cannot compare it with the server's data "
+                    + "directory " + serverDir + " (" + e.getMessage() + "; HINT: run on the database host, as a user "
+                    + "that can read the data directory)", e);
+        }
+        return given;
+    }
+
+    private static long readControlSystemIdentifier(Path dataDir) {
+        Path control = dataDir.resolve("global/pg_control");
+        try (InputStream in = Files.newInputStream(control)) {
+            byte[] b = in.readNBytes(8);
+            if (b.length < 8) {
+                throw new InvalidRequestException(control + " is too short to be a pg_control file");
+            }
+            return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        } catch (IOException e) {
+            throw new InvalidRequestException("Cannot read " + control + ": " + e.getMessage()
+                    + " (HINT: is this a PostgreSQL data directory, readable by this user?)", e);
+        }
+    }
+
+    private static Set<String> statsTempDir(PgSession pg) {
+        String dir = pg.queryString("SELECT current_setting('stats_temp_directory')");
+        return dir.startsWith("/") ? Set.of() : Set.of(dir);
+    }
+
+    private String uniqueName(String base) {
+        String name = base;
+        for (int i = 2; repository.backupNameTaken(name); i++) {
+            name = base + "_" + i;
+        }
+        return name;
+    }
+
+    private static TimelineId labelTimeline(String label, TimelineId fallback) {
+        Matcher m = START_TIMELINE.matcher(label);
+        return m.find() ? TimelineId.of(Long.parseLong(m.group(1))) : fallback;
+    }
+
+    private void writeParts(String prefix, List<SourceFile> entries, List<BackupManifest.Part> parts,
+                            List<BackupManifest.FileEntry> files, AtomicLong bytesRead) {
+        List<List<SourceFile>> plan = new ArrayList<>();
+        List<SourceFile> current = new ArrayList<>();
+        long currentSize = 0;
+        for (SourceFile f : entries) {
+            if (f.directory()) {
+                continue;
+            }
+            if (!current.isEmpty() && currentSize + f.size() > settings.partSizeThreshold()) {
+                plan.add(current);
+                current = new ArrayList<>();
+                currentSize = 0;
+            }
+            current.add(f);
+            currentSize += f.size() + 512;
+        }
+        if (!current.isEmpty()) {
+            plan.add(current);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), Math.max(1, plan.size())),
+                r -> {
+                    Thread t = new Thread(r, "walkeeper-backup-part");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<Future<PartWriter.Written>> futures = new ArrayList<>();
+            for (int i = 0; i < plan.size(); i++) {
+                String partName = String.format("part_%04d", i + 1);
+                List<SourceFile> chunk = plan.get(i);
+                futures.add(pool.submit(() -> new PartWriter(repository, prefix, bytesRead).write(partName, chunk)));
+            }
+            for (Future<PartWriter.Written> f : futures) {
+                PartWriter.Written w = await(f);
+                parts.add(w.part());
+                files.addAll(w.files());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalKeeperException(ErrorCode.INTERRUPTED, "Backup interrupted; no manifest was written", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof WalKeeperException w) {
+                throw w;
+            }
+            throw new StorageException("Backup part failed: " + c, c);
+        }
+    }
+
+    private void waitForWal(WalSegmentName first, WalSegmentName last) {
+        Instant deadline = Instant.now().plus(settings.walArchiveTimeout());
+        WalSegmentName next = first;
+        while (next.compareTo(last) <= 0) {
+            if (repository.findWal(next.toString()).isPresent()) {
+                next = next.next();
+                continue;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new PostgresException("Backup is not usable: WAL segment " + next + " did not reach the archive within "
+                        + settings.walArchiveTimeout().toSeconds() + " s (HINT: check that archive_command runs "
+                        + "'walkeeper wal-push %p' with this storage, and look for archiver errors in the server log)");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WalKeeperException(ErrorCode.INTERRUPTED, "Interrupted while waiting for WAL " + next, e);
+            }
+        }
+    }
+
+    private void removeGarbage(String prefix) {
+        try (Stream<BlobInfo> s = repository.store().list(prefix)) {
+            List<String> keys = s.map(BlobInfo::key).toList();
+            repository.store().delete(keys);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove the parts of the failed backup under {}: {}", prefix, e.getMessage());
+        }
+    }
+
+    @Override
+    public List<BackupInfo> list() {
+        return repository.manifests().stream().map(BackupManifest::toInfo).toList();
+    }
+
+    @Override
+    public Optional<BackupInfo> find(String name) {
+        return repository.readManifest(name).map(BackupManifest::toInfo);
+    }
+
+    @Override
+    public BackupInfo select(BackupSelector selector) {
+        return selectManifest(repository, selector).toInfo();
+    }
+
+    /**
+     * Chooses a backup's manifest.
+     *
+     * @param repository the repository
+     * @param selector what to choose
+     * @return the manifest
+     * @throws NotFoundException if nothing matches
+     */
+    public static BackupManifest selectManifest(Repository repository, BackupSelector selector) {
+        if (selector.name() != null) {
+            return repository.readManifest(selector.name()).orElseThrow(() -> new NotFoundException("No completed backup named '"
+                    + selector.name() + "' in " + repository.store().location() + " (HINT: backup-list shows the names)"));
+        }
+        List<BackupManifest> all = new ArrayList<>(repository.manifests());
+        if (selector.target() != null) {
+            var t = selector.target();
+            if (t.time() != null) {
+                all.removeIf(m -> !Instant.parse(m.finishTime()).isBefore(t.time()));
+            } else if (t.lsn() != null) {
+                all.removeIf(m -> Lsn.parse(m.stopLsn()).compareTo(t.lsn()) > 0);
+            }
+        }
+        return all.stream().max(Comparator.comparing(BackupManifest::finishTime))
+                .orElseThrow(() -> new NotFoundException("No completed backup " + (selector.target() != null
+                        ? "that finished before " + selector.target() : "") + " in " + repository.store().location()
+                        + " (HINT: take one with backup-push)"));
+    }
+}

@@ -1,0 +1,2 @@
+/** Engine internals: backup. */
+package io.walkeeper.core.backup;

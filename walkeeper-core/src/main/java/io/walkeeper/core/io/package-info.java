@@ -1,0 +1,2 @@
+/** Engine internals: io. */
+package io.walkeeper.core.io;

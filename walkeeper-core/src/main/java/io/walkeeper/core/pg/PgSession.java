@@ -1,0 +1,193 @@
+package io.walkeeper.core.pg;
+
+import io.walkeeper.api.Lsn;
+import io.walkeeper.api.PostgresException;
+import io.walkeeper.api.TimelineId;
+import io.walkeeper.core.PgConnection;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * One connection to PostgreSQL, held open for the whole backup: the non-exclusive backup API
+ * requires start and stop on the same session. Chooses {@code pg_backup_start/stop} (15+) or
+ * {@code pg_start_backup/pg_stop_backup} with {@code exclusive => false} (12 to 14).
+ */
+public final class PgSession implements AutoCloseable {
+    private final Connection connection;
+    private final PgConnection settings;
+    private final int versionNum;
+
+    private PgSession(Connection connection, PgConnection settings, int versionNum) {
+        this.connection = connection;
+        this.settings = settings;
+        this.versionNum = versionNum;
+    }
+
+    /**
+     * Connects.
+     *
+     * @param settings where to connect
+     * @return the session
+     * @throws PostgresException if the server cannot be reached or is older than 12
+     */
+    public static PgSession open(PgConnection settings) {
+        Properties props = new Properties();
+        props.setProperty("user", settings.user());
+        if (settings.password() != null) {
+            props.setProperty("password", settings.password());
+        }
+        props.setProperty("ApplicationName", "walkeeper");
+        props.setProperty("connectTimeout", "30");
+        props.setProperty("tcpKeepAlive", "true");
+        String url = "jdbc:postgresql://" + hostForUrl(settings.host()) + ":" + settings.port() + "/" + settings.database();
+        try {
+            Connection c = DriverManager.getConnection(url, props);
+            c.setAutoCommit(true);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET statement_timeout = 0");
+            }
+            PgSession s = new PgSession(c, settings, 0);
+            int v = Integer.parseInt(s.queryString("SELECT current_setting('server_version_num')"));
+            if (v < 120000) {
+                c.close();
+                throw new PostgresException("PostgreSQL " + v + " at " + settings + " is not supported: walkeeper needs 12 or later");
+            }
+            return new PgSession(c, settings, v);
+        } catch (SQLException e) {
+            throw new PostgresException("Cannot connect to PostgreSQL at " + settings + ": " + e.getMessage()
+                    + " (HINT: check PGHOST, PGPORT, PGUSER, PGPASSWORD and that the server is running)", e);
+        }
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    /** @return {@code server_version_num}, e.g. 150018 */
+    public int versionNum() {
+        return versionNum;
+    }
+
+    /**
+     * Runs a query that returns one text value.
+     *
+     * @param sql the query
+     * @return the value
+     */
+    public String queryString(String sql) {
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            if (!rs.next()) {
+                throw new PostgresException("Query returned no row: " + sql);
+            }
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new PostgresException("Query failed on " + settings + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the server's {@code data_directory} (needs superuser or pg_read_all_settings) */
+    public String dataDirectory() {
+        return queryString("SELECT current_setting('data_directory')");
+    }
+
+    /** @return the cluster's system identifier */
+    public long systemIdentifier() {
+        return Long.parseUnsignedLong(queryString("SELECT system_identifier::text FROM pg_control_system()"));
+    }
+
+    /** @return the WAL segment size in bytes */
+    public long walSegmentSize() {
+        return Long.parseLong(queryString("SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'"));
+    }
+
+    /** @return the data page size in bytes */
+    public int blockSize() {
+        return Integer.parseInt(queryString("SELECT current_setting('block_size')"));
+    }
+
+    /** @return whether page checksums are on */
+    public boolean dataChecksums() {
+        return "on".equals(queryString("SELECT current_setting('data_checksums')"));
+    }
+
+    /** @return whether the server is a standby */
+    public boolean inRecovery() {
+        return Boolean.parseBoolean(queryString("SELECT pg_is_in_recovery()::text"));
+    }
+
+    /** @return {@code archive_mode} */
+    public String archiveMode() {
+        return queryString("SELECT current_setting('archive_mode')");
+    }
+
+    /** @return the timeline of the latest checkpoint */
+    public TimelineId checkpointTimeline() {
+        return TimelineId.of(Long.parseLong(queryString("SELECT timeline_id::text FROM pg_control_checkpoint()")));
+    }
+
+    /**
+     * Starts a non-exclusive backup on this session.
+     *
+     * @param label the backup label
+     * @param fast request an immediate checkpoint
+     * @return the start LSN
+     */
+    public Lsn startBackup(String label, boolean fast) {
+        String sql = versionNum >= 150000 ? "SELECT pg_backup_start(?, ?)::text" : "SELECT pg_start_backup(?, ?, false)::text";
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            ps.setString(1, label);
+            ps.setBoolean(2, fast);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return Lsn.parse(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new PostgresException("Cannot start backup on " + settings + ": " + e.getMessage()
+                    + " (HINT: the role needs superuser rights or EXECUTE on the backup functions, and wal_level must be replica or logical)", e);
+        }
+    }
+
+    /**
+     * What {@code pg_backup_stop} returned.
+     *
+     * @param stopLsn the stop LSN
+     * @param labelFile the backup_label content
+     * @param tablespaceMap the tablespace_map content (may be empty)
+     */
+    public record StopResult(Lsn stopLsn, String labelFile, String tablespaceMap) {
+    }
+
+    /**
+     * Stops the backup started on this session, without waiting for WAL archiving (the caller
+     * checks the repository itself).
+     *
+     * @return the stop LSN, backup_label and tablespace_map
+     */
+    public StopResult stopBackup() {
+        String sql = versionNum >= 150000
+                ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
+                : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, false)";
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            String map = rs.getString(3);
+            return new StopResult(Lsn.parse(rs.getString(1)), rs.getString(2), map == null ? "" : map);
+        } catch (SQLException e) {
+            throw new PostgresException("Cannot stop backup on " + settings + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // closing aborts a running backup on the server, which is what we want on failure
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Engine internals: pg. */
+package io.walkeeper.core.pg;

@@ -1,0 +1,239 @@
+package io.walkeeper.core.repo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.walkeeper.api.AlreadyExistsException;
+import io.walkeeper.api.IntegrityException;
+import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.api.NotFoundException;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.BlobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * A walkeeper repository in a {@link BlobStore}: the descriptor, archived WAL, backups and
+ * manifests, read and written in the layout of {@link RepositoryLayout}.
+ */
+public final class Repository {
+    private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
+
+    private final BlobStore store;
+    private final ObjectFormat format;
+    private volatile RepositoryDescriptor descriptor;
+
+    /**
+     * Creates a repository view.
+     *
+     * @param store the store
+     * @param format how objects are encoded
+     */
+    public Repository(BlobStore store, ObjectFormat format) {
+        this.store = store;
+        this.format = format;
+    }
+
+    /** @return the underlying store */
+    public BlobStore store() {
+        return store;
+    }
+
+    /** @return how objects are encoded */
+    public ObjectFormat format() {
+        return format;
+    }
+
+    /**
+     * Reads the descriptor, if the repository has one.
+     *
+     * @return the descriptor or empty for a new repository
+     */
+    public Optional<RepositoryDescriptor> descriptor() {
+        RepositoryDescriptor d = descriptor;
+        if (d != null) {
+            return Optional.of(d);
+        }
+        try (InputStream in = store.get(RepositoryLayout.DESCRIPTOR)) {
+            d = Json.MAPPER.readValue(in, RepositoryDescriptor.class);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (JsonProcessingException e) {
+            throw new IntegrityException("Cannot read repository descriptor '" + RepositoryLayout.DESCRIPTOR + "' in "
+                    + store.location() + ": it is not valid JSON (" + e.getOriginalMessage() + ")", e);
+        } catch (IOException e) {
+            throw new StorageException("Cannot read '" + RepositoryLayout.DESCRIPTOR + "' in " + store.location(), e);
+        }
+        if (d.formatVersion() != RepositoryLayout.FORMAT_VERSION) {
+            throw new IntegrityException("Repository " + store.location() + " has format version " + d.formatVersion()
+                    + "; this walkeeper uses version " + RepositoryLayout.FORMAT_VERSION);
+        }
+        descriptor = d;
+        return Optional.of(d);
+    }
+
+    /**
+     * Makes sure the repository belongs to this cluster: writes the descriptor on first use, and
+     * refuses a cluster with another system identifier.
+     *
+     * @param systemIdentifier the cluster's system identifier
+     * @param pgVersionNum the server version, 0 if unknown
+     * @param walSegmentSize the WAL segment size
+     * @throws InvalidRequestException if the repository holds another cluster
+     */
+    public void checkCluster(long systemIdentifier, int pgVersionNum, long walSegmentSize) {
+        String sysid = Long.toUnsignedString(systemIdentifier);
+        RepositoryDescriptor d = descriptor().orElse(null);
+        if (d == null) {
+            RepositoryDescriptor created = new RepositoryDescriptor(RepositoryLayout.FORMAT_VERSION, sysid, pgVersionNum,
+                    walSegmentSize, Instant.now().toString());
+            try {
+                store.create(RepositoryLayout.DESCRIPTOR, out -> Json.MAPPER.writeValue(new io.walkeeper.core.io.NonClosingOutputStream(out), created));
+                LOG.info("Initialised repository {} for cluster {}", store.location(), sysid);
+                d = created;
+            } catch (AlreadyExistsException raced) {
+                descriptor = null;
+                d = descriptor().orElseThrow();
+            }
+            descriptor = d;
+        }
+        if (!d.systemIdentifier().equals(sysid)) {
+            throw new InvalidRequestException("Repository " + store.location() + " belongs to the cluster with system identifier "
+                    + d.systemIdentifier() + ", not " + sysid + " (HINT: give each cluster its own storage prefix; a new "
+                    + "cluster after initdb or pg_upgrade needs a new repository)");
+        }
+        if (d.walSegmentSize() != 0 && walSegmentSize != 0 && d.walSegmentSize() != walSegmentSize) {
+            throw new InvalidRequestException("Repository " + store.location() + " holds WAL with segment size "
+                    + d.walSegmentSize() + ", not " + walSegmentSize);
+        }
+    }
+
+    /**
+     * Finds the stored object of a WAL file, whatever codec wrote it.
+     *
+     * @param walFileName the WAL file name
+     * @return the stored key, or empty
+     */
+    public Optional<BlobInfo> findWal(String walFileName) {
+        String base = RepositoryLayout.walBase(walFileName);
+        try (Stream<BlobInfo> s = store.list(base)) {
+            List<BlobInfo> matches = s.filter(b -> format.isEncodingOf(b.key(), base)).toList();
+            if (matches.size() > 1) {
+                LOG.warn("WAL file {} is stored more than once ({}); using {}", walFileName,
+                        matches.stream().map(BlobInfo::key).toList(), matches.get(0).key());
+            }
+            return matches.stream().findFirst();
+        }
+    }
+
+    /**
+     * Opens a stored object and decodes it (decrypts, decompresses) by its key's extensions.
+     *
+     * @param key the key
+     * @return the plain content
+     */
+    public InputStream openDecoded(String key) {
+        InputStream raw = store.get(key);
+        try {
+            return format.decode(key, raw);
+        } catch (IOException e) {
+            closeQuietly(raw);
+            throw new IntegrityException("Cannot decode '" + key + "' in " + store.location() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(raw);
+            throw e;
+        }
+    }
+
+    /**
+     * Lists the manifests of completed backups, oldest first. A manifest that cannot be read is
+     * logged and left out.
+     *
+     * @return the manifests
+     */
+    public List<BackupManifest> manifests() {
+        List<String> names = new ArrayList<>();
+        try (Stream<BlobInfo> s = store.list(RepositoryLayout.BACKUPS_PREFIX)) {
+            s.forEach(b -> {
+                String name = RepositoryLayout.backupNameOfManifest(b.key());
+                if (name != null) {
+                    names.add(name);
+                }
+            });
+        }
+        List<BackupManifest> out = new ArrayList<>();
+        for (String name : names) {
+            try {
+                readManifest(name).ifPresent(out::add);
+            } catch (IntegrityException e) {
+                LOG.warn("Skipping backup {}: {}", name, e.getMessage());
+            }
+        }
+        out.sort((a, b) -> a.finishTime().compareTo(b.finishTime()));
+        return out;
+    }
+
+    /**
+     * Reads one manifest.
+     *
+     * @param name the backup name
+     * @return the manifest, or empty if none is stored under that name
+     * @throws IntegrityException if it exists but cannot be parsed
+     */
+    public Optional<BackupManifest> readManifest(String name) {
+        String key = RepositoryLayout.manifestKey(name);
+        try (InputStream in = store.get(key)) {
+            return Optional.of(Json.MAPPER.readValue(in, BackupManifest.class).validate(key));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (JsonProcessingException e) {
+            throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
+                    + ": it does not parse (" + e.getOriginalMessage() + "). HINT: the backup cannot be used; choose another "
+                    + "backup, or delete it", e);
+        } catch (IOException e) {
+            throw new StorageException("Cannot read backup manifest '" + key + "' in " + store.location(), e);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new IntegrityException("Backup manifest '" + key + "' holds an invalid value: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a manifest, which completes the backup. Never overwrites.
+     *
+     * @param manifest the manifest
+     */
+    public void writeManifest(BackupManifest manifest) {
+        String key = RepositoryLayout.manifestKey(manifest.name());
+        store.create(key, out -> Json.MAPPER.writeValue(new io.walkeeper.core.io.NonClosingOutputStream(out), manifest));
+    }
+
+    /**
+     * Tells whether a backup name is taken by a manifest or by any stored part.
+     *
+     * @param name the backup name
+     * @return {@code true} if anything exists under that name
+     */
+    public boolean backupNameTaken(String name) {
+        if (store.head(RepositoryLayout.manifestKey(name)).isPresent()) {
+            return true;
+        }
+        try (Stream<BlobInfo> s = store.list(RepositoryLayout.backupPrefix(name))) {
+            return s.findAny().isPresent();
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing more to do
+        }
+    }
+}

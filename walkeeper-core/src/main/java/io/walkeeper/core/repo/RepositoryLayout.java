@@ -1,0 +1,58 @@
+package io.walkeeper.core.repo;
+
+/**
+ * Where things live in a repository (format version 1): {@code walkeeper.json},
+ * {@code wal/<file>[.codec][.cipher]}, {@code backups/<name>/part_NNNN.tar[.codec]},
+ * {@code backups/<name>/pg_control.tar[.codec]} and the manifest {@code backups/<name>.json}.
+ */
+public final class RepositoryLayout {
+    /** The repository format this version writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** The repository descriptor's key. */
+    public static final String DESCRIPTOR = "walkeeper.json";
+    /** The prefix of archived WAL. */
+    public static final String WAL_PREFIX = "wal/";
+    /** The prefix of backups and their manifests. */
+    public static final String BACKUPS_PREFIX = "backups/";
+
+    private RepositoryLayout() {
+    }
+
+    /**
+     * @param walFileName a WAL file name
+     * @return the key without codec extensions
+     */
+    public static String walBase(String walFileName) {
+        return WAL_PREFIX + walFileName;
+    }
+
+    /**
+     * @param backupName a backup name
+     * @return the manifest key
+     */
+    public static String manifestKey(String backupName) {
+        return BACKUPS_PREFIX + backupName + ".json";
+    }
+
+    /**
+     * @param backupName a backup name
+     * @return the prefix under which the backup's parts live
+     */
+    public static String backupPrefix(String backupName) {
+        return BACKUPS_PREFIX + backupName + "/";
+    }
+
+    /**
+     * Returns the backup name if {@code key} is a manifest key, else {@code null}.
+     *
+     * @param key a stored key
+     * @return the backup name or {@code null}
+     */
+    public static String backupNameOfManifest(String key) {
+        if (!key.startsWith(BACKUPS_PREFIX) || !key.endsWith(".json")) {
+            return null;
+        }
+        String name = key.substring(BACKUPS_PREFIX.length(), key.length() - ".json".length());
+        return name.isEmpty() || name.contains("/") ? null : name;
+    }
+}

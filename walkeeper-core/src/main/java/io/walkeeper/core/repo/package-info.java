@@ -1,0 +1,2 @@
+/** Engine internals: repo. */
+package io.walkeeper.core.repo;

@@ -1,0 +1,122 @@
+package io.walkeeper.core.restore;
+
+import io.walkeeper.api.IntegrityException;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.core.io.DigestingInputStream;
+import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.Repository;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Downloads one part, checks its SHA-256 and size against the manifest, and writes the files it
+ * holds. Only regular files the manifest lists for this part are accepted: absolute paths,
+ * {@code ..}, links and devices in a tar stream are refused as hostile.
+ */
+final class PartExtractor {
+    private static final int BUFFER = 256 * 1024;
+
+    private final Repository repository;
+    private final String backupPrefix;
+    private final PathResolver resolver;
+    private final Map<String, BackupManifest.FileEntry> expected;
+    private final AtomicLong files;
+    private final AtomicLong bytes;
+
+    /** Maps a path inside the backup to where it is written. */
+    @FunctionalInterface
+    interface PathResolver {
+        Path resolve(String archivePath);
+    }
+
+    PartExtractor(Repository repository, String backupPrefix, PathResolver resolver,
+                  Map<String, BackupManifest.FileEntry> expected, AtomicLong files, AtomicLong bytes) {
+        this.repository = repository;
+        this.backupPrefix = backupPrefix;
+        this.resolver = resolver;
+        this.expected = expected;
+        this.files = files;
+        this.bytes = bytes;
+    }
+
+    void extract(BackupManifest.Part part) {
+        String key = backupPrefix + part.key();
+        DigestingInputStream digest;
+        try (InputStream raw = repository.store().get(key)) {
+            digest = new DigestingInputStream(new BufferedInputStream(raw, BUFFER));
+            try {
+                InputStream plain = repository.format().decode(key, digest);
+                TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(plain, BUFFER));
+                writeEntries(tar, key);
+                plain.transferTo(OutputStream.nullOutputStream());
+                digest.drain();
+            } catch (WalKeeperException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                digest.drain();
+                throw corrupt(key, part, digest, e);
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot read part '" + key + "' from " + repository.store().location() + ": " + e.getMessage(), e);
+        }
+        String sha = digest.sha256Hex();
+        if (digest.count() != part.storedSize() || !sha.equals(part.sha256())) {
+            throw new IntegrityException("Backup part '" + key + "' in " + repository.store().location() + " is corrupt: it has "
+                    + digest.count() + " bytes with SHA-256 " + sha + " but the manifest recorded " + part.storedSize()
+                    + " bytes with SHA-256 " + part.sha256() + " (HINT: restore from another backup; the restore was undone)");
+        }
+    }
+
+    private IntegrityException corrupt(String key, BackupManifest.Part part, DigestingInputStream digest, Exception e) {
+        return new IntegrityException("Backup part '" + key + "' in " + repository.store().location()
+                + " is corrupt: " + e.getMessage() + " (stored " + digest.count() + " bytes, manifest recorded "
+                + part.storedSize() + "; HINT: restore from another backup; the restore was undone)", e);
+    }
+
+    private void writeEntries(TarArchiveInputStream tar, String key) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            String name = e.getName();
+            BackupManifest.FileEntry want = expected.get(name);
+            if (!e.isFile() || e.isLink() || e.isSymbolicLink() || want == null || want.isDirectory()
+                    || name.startsWith("/") || name.contains("..") || name.contains("\\")) {
+                throw new IntegrityException("Backup part '" + key + "' holds an unexpected entry '" + name
+                        + "' (type " + (char) e.getLinkFlag() + "): refusing to write it (HINT: the part was altered; restore from another backup)");
+            }
+            if (e.getSize() != want.size()) {
+                throw new IntegrityException("Backup part '" + key + "' holds '" + name + "' with " + e.getSize()
+                        + " bytes, but the manifest recorded " + want.size());
+            }
+            Path target = resolver.resolve(name);
+            Files.createDirectories(target.getParent());
+            long left = e.getSize();
+            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                while (left > 0) {
+                    int n = tar.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        throw new IOException("tar stream ended inside '" + name + "'");
+                    }
+                    out.write(buf, 0, n);
+                    left -= n;
+                }
+            }
+            Files.setLastModifiedTime(target, FileTime.from(java.time.Instant.parse(want.mtime())));
+            Files.setPosixFilePermissions(target, Modes.toPermissions(want.mode() & 0750 | 0600));
+            files.incrementAndGet();
+            bytes.addAndGet(want.size());
+        }
+    }
+}

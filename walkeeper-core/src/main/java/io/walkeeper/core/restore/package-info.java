@@ -1,0 +1,2 @@
+/** Engine internals: restore. */
+package io.walkeeper.core.restore;

@@ -1,0 +1,208 @@
+package io.walkeeper.core.wal;
+
+import io.walkeeper.api.AlreadyExistsException;
+import io.walkeeper.api.IntegrityException;
+import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.WalArchiver;
+import io.walkeeper.api.WalFetchResult;
+import io.walkeeper.api.WalFileName;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.api.WalPushResult;
+import io.walkeeper.core.io.FileSync;
+import io.walkeeper.core.io.NonClosingOutputStream;
+import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.repo.RepositoryDescriptor;
+import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.spi.BlobInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Archives WAL files into a {@link Repository} and fetches them back. Pushing validates the name
+ * and, for segments, the page header (size, page address, system identifier); storing is
+ * create-if-absent, and a second push of the same name is accepted only with identical content.
+ */
+public final class DefaultWalArchiver implements WalArchiver {
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultWalArchiver.class);
+    private static final int BUFFER = 256 * 1024;
+
+    private final Repository repository;
+
+    /**
+     * Creates an archiver.
+     *
+     * @param repository where WAL lives
+     */
+    public DefaultWalArchiver(Repository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    public WalPushResult push(Path walFile) {
+        if (walFile == null || walFile.getFileName() == null) {
+            throw new InvalidRequestException("wal-push needs the path of a WAL file (HINT: archive_command = 'walkeeper wal-push %p')");
+        }
+        WalFileName name = WalFileName.parse(walFile.getFileName().toString());
+        if (!Files.isRegularFile(walFile)) {
+            throw new InvalidRequestException("Cannot archive " + walFile.toAbsolutePath() + ": no such file "
+                    + "(HINT: archive_command must pass %p, the path relative to the data directory PostgreSQL runs it in)");
+        }
+        long size;
+        try {
+            size = Files.size(walFile);
+        } catch (IOException e) {
+            throw new InvalidRequestException("Cannot archive " + walFile.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        if (name.isSegment()) {
+            checkSegment(walFile, name, size);
+        }
+        Optional<BlobInfo> existing = repository.findWal(name.name());
+        if (existing.isPresent()) {
+            return compareWithArchived(walFile, existing.get().key());
+        }
+        String key = repository.format().keyFor(RepositoryLayout.walBase(name.name()));
+        try {
+            repository.store().create(key, out -> {
+                try (OutputStream enc = repository.format().encode(new NonClosingOutputStream(out));
+                     InputStream in = Files.newInputStream(walFile)) {
+                    in.transferTo(enc);
+                }
+            });
+        } catch (AlreadyExistsException raced) {
+            return compareWithArchived(walFile, key);
+        }
+        LOG.debug("Archived {} as {}", name, key);
+        return WalPushResult.STORED;
+    }
+
+    private void checkSegment(Path walFile, WalFileName name, long size) {
+        byte[] head = new byte[WalSegmentHeader.SIZE];
+        try (InputStream in = Files.newInputStream(walFile)) {
+            if (in.readNBytes(head, 0, head.length) < head.length) {
+                throw new InvalidRequestException("Cannot archive " + walFile + ": it is too short (" + size
+                        + " bytes) to be a WAL segment");
+            }
+        } catch (IOException e) {
+            throw new InvalidRequestException("Cannot read " + walFile + ": " + e.getMessage(), e);
+        }
+        WalSegmentHeader header = WalSegmentHeader.parse(head);
+        String problem = header.problemWith(name.name(), size);
+        if (problem != null) {
+            throw new InvalidRequestException("Refusing to archive " + walFile + ": " + problem
+                    + " (HINT: this is not an intact WAL segment of this name)");
+        }
+        if (!header.knownMagic()) {
+            LOG.warn("{} has WAL page magic 0x{}, not one of PostgreSQL 12-18's; archiving it anyway", name,
+                    Integer.toHexString(header.magic()));
+        }
+        repository.checkCluster(header.systemIdentifier(), 0, header.segmentSize());
+    }
+
+    private WalPushResult compareWithArchived(Path walFile, String key) {
+        try (InputStream archived = new BufferedInputStream(repository.openDecoded(key), BUFFER);
+             InputStream local = new BufferedInputStream(Files.newInputStream(walFile), BUFFER)) {
+            if (sameContent(archived, local)) {
+                LOG.info("{} is already archived with identical content as {}", walFile.getFileName(), key);
+                return WalPushResult.ALREADY_ARCHIVED;
+            }
+        } catch (IOException e) {
+            throw new IntegrityException("Cannot compare " + walFile + " with the archived '" + key + "': "
+                    + e.getMessage() + " (HINT: the archived object may be corrupt; inspect it before removing it)", e);
+        }
+        throw new AlreadyExistsException("Refusing to overwrite archived WAL '" + key + "' in " + repository.store().location()
+                + ": it holds different content than " + walFile + " (HINT: two clusters may be archiving into the "
+                + "same repository, or the server was restored without a new timeline; investigate before deleting anything)");
+    }
+
+    private static boolean sameContent(InputStream a, InputStream b) throws IOException {
+        byte[] x = new byte[64 * 1024];
+        byte[] y = new byte[64 * 1024];
+        while (true) {
+            int n = a.readNBytes(x, 0, x.length);
+            int m = b.readNBytes(y, 0, y.length);
+            if (n != m || !Arrays.equals(x, 0, n, y, 0, m)) {
+                return false;
+            }
+            if (n == 0) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public WalFetchResult fetch(String walFileName, Path destination) {
+        WalFileName name = WalFileName.parse(walFileName);
+        Optional<BlobInfo> found = repository.findWal(name.name());
+        if (found.isEmpty()) {
+            return WalFetchResult.NOT_FOUND;
+        }
+        String key = found.get().key();
+        Path target = destination.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = dir.resolve("." + target.getFileName() + ".walkeeper-" + UUID.randomUUID() + ".tmp");
+        try {
+            long written;
+            try (InputStream in = repository.openDecoded(key);
+                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                written = in.transferTo(out);
+            } catch (WalKeeperException e) {
+                throw e;
+            } catch (NoSuchFileException e) {
+                throw new InvalidRequestException("Cannot fetch " + name + " into " + target + ": directory " + dir
+                        + " does not exist", e);
+            } catch (IOException e) {
+                throw new IntegrityException("Cannot fetch " + name + ": the archived object '" + key + "' in "
+                        + repository.store().location() + " is corrupt or truncated (" + e.getMessage() + ")", e);
+            }
+            if (name.isSegment()) {
+                verifyFetchedSegment(name, key, tmp, written);
+            }
+            FileSync.file(tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            FileSync.directory(dir);
+            LOG.debug("Fetched {} from {} to {}", name, key, target);
+            return WalFetchResult.FETCHED;
+        } catch (IOException e) {
+            throw new StorageException("Cannot write " + target + " while fetching " + name + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e) {
+                LOG.warn("Could not remove temporary file {}: {}", tmp, e.getMessage());
+            }
+        }
+    }
+
+    private void verifyFetchedSegment(WalFileName name, String key, Path file, long size) throws IOException {
+        byte[] head = new byte[WalSegmentHeader.SIZE];
+        try (InputStream in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, head.length) < head.length) {
+                throw new IntegrityException("Archived WAL '" + key + "' decodes to only " + size + " bytes: it is truncated");
+            }
+        }
+        WalSegmentHeader header = WalSegmentHeader.parse(head);
+        String problem = header.problemWith(name.name(), size);
+        if (problem != null) {
+            throw new IntegrityException("Archived WAL '" + key + "' is damaged: " + problem);
+        }
+        Optional<RepositoryDescriptor> d = repository.descriptor();
+        if (d.isPresent() && !d.get().systemIdentifier().equals(Long.toUnsignedString(header.systemIdentifier()))) {
+            throw new IntegrityException("Archived WAL '" + key + "' belongs to cluster " + Long.toUnsignedString(header.systemIdentifier())
+                    + ", not to this repository's cluster " + d.get().systemIdentifier());
+        }
+    }
+}

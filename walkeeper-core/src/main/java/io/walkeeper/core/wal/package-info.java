@@ -1,0 +1,2 @@
+/** Engine internals: wal. */
+package io.walkeeper.core.wal;
