@@ -1,0 +1,208 @@
+package io.walkeeper.cli;
+
+import io.walkeeper.testkit.PgbenchRun;
+import io.walkeeper.testkit.PostgresCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The mission, through the CLI as a DBA sets it up: {@code archive_command} is the CLI's
+ * wal-push, a full backup is taken with backup-push while pgbench writes, more rows are written in
+ * known batches, the cluster is destroyed, and backup-fetch restores it to the end of the WAL and
+ * to a point in time given as a time, an LSN, a transaction id and a restore-point name. Each
+ * restored cluster must hold exactly the rows committed before its target.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ArchiveBackupPitrIT {
+    private Path work;
+    private CliHarness cli;
+    private Path config;
+    private PostgresCluster source;
+    private Path binDir;
+    private String backupName;
+    /** Fingerprint of every table except {@code marks}, which does not change after the backup's load ends. */
+    private SortedMap<String, String> otherTables;
+    private final TreeMap<Integer, String> marksUpTo = new TreeMap<>();
+    private String targetTime;
+    private String targetXid;
+    private String targetLsn;
+
+    @BeforeAll
+    void archiveBackupAndWrite() throws Exception {
+        work = Files.createTempDirectory("walkeeper-pitr-it");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        cli = new CliHarness(work.resolve("cli"));
+        Path repo = Files.createDirectories(work.resolve("repo"));
+        config = work.resolve("walkeeper.json");
+        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_COMPRESSION\": \"lz4\"}\n");
+        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+
+        source = PostgresCluster.builder().dataDir(work.resolve("source")).build();
+        source.grantToPostgresUser(repo);
+        source.archiveCommand("'" + cli.launcher() + "' --config '" + config + "' wal-push %p");
+        source.initdb().start();
+        binDir = source.binDir();
+        source.pgbenchInit(5);
+
+        cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres");
+        PgbenchRun load = source.pgbenchStart(2, 8);
+        CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", source.dataDir().toString());
+        load.await();
+        assertEquals(0, push.exitCode(), push.toString());
+        String[] lines = push.stdout().strip().split("\n");
+        backupName = lines[lines.length - 1].strip();
+        assertTrue(backupName.matches("base_[0-9A-F]{24}"), push.toString());
+
+        source.execute("CREATE TABLE marks(id int PRIMARY KEY, batch text NOT NULL, at timestamptz DEFAULT clock_timestamp())");
+        otherTables = new TreeMap<>(source.fingerprint());
+        otherTables.keySet().removeIf(k -> k.endsWith(".marks"));
+
+        insertBatch("A", 1, 100);
+        Thread.sleep(1100);
+        targetTime = source.queryString("SELECT now()::text");
+        Thread.sleep(1100);
+        insertBatch("B", 101, 200);
+        source.execute("SELECT pg_create_restore_point('after_b')");
+        try (var c = source.connect("postgres"); var st = c.createStatement()) {
+            c.setAutoCommit(false);
+            st.execute("INSERT INTO marks(id, batch) SELECT g, 'C' FROM generate_series(201, 300) g");
+            try (var rs = st.executeQuery("SELECT txid_current()::text")) {
+                rs.next();
+                targetXid = rs.getString(1);
+            }
+            c.commit();
+        }
+        record(300);
+        insertBatch("D", 301, 400);
+        targetLsn = source.queryString("SELECT pg_current_wal_lsn()::text");
+        insertBatch("E", 401, 500);
+        String last = source.queryString("SELECT pg_walfile_name(pg_switch_wal())");
+        awaitArchived(repo, last);
+
+        Path sourceData = source.dataDir();
+        source.stopImmediate();
+        deleteTree(sourceData);
+    }
+
+    private void insertBatch(String batch, int from, int to) {
+        source.execute("INSERT INTO marks(id, batch) SELECT g, '" + batch + "' FROM generate_series(" + from + ", " + to + ") g");
+        record(to);
+    }
+
+    private void record(int upTo) {
+        marksUpTo.put(upTo, source.queryString("SELECT count(*) || ':' || md5(string_agg(id || batch || at::text, ',' ORDER BY id)) "
+                + "FROM marks WHERE id <= " + upTo));
+    }
+
+    @AfterAll
+    void cleanUp() throws IOException {
+        if (source != null) {
+            source.close();
+        }
+        if (work != null) {
+            deleteTree(work);
+        }
+    }
+
+    @Test
+    void restoresTheLatestStateAfterTheClusterIsDestroyed() throws Exception {
+        verifyRestore("latest", 500);
+    }
+
+    @Test
+    void recoversToATimeBetweenTwoWrites() throws Exception {
+        verifyRestore("time", 100, "--recovery-target-time", targetTime);
+    }
+
+    @Test
+    void recoversToANamedRestorePoint() throws Exception {
+        verifyRestore("name", 200, "--recovery-target-name", "after_b");
+    }
+
+    @Test
+    void recoversToATransactionId() throws Exception {
+        verifyRestore("xid", 300, "--recovery-target-xid", targetXid);
+    }
+
+    @Test
+    void recoversToAnLsn() throws Exception {
+        verifyRestore("lsn", 400, "--recovery-target-lsn", targetLsn);
+    }
+
+    private void verifyRestore(String label, int expectedUpTo, String... targetArgs) throws Exception {
+        Path dest = work.resolve("restore-" + label);
+        String[] args = Stream.concat(Stream.of("--config", config.toString(), "backup-fetch", dest.toString(), "LATEST",
+                "--recovery-target-action", "promote"), Stream.of(targetArgs)).toArray(String[]::new);
+        CliHarness.Result fetch = cli.run(args);
+        assertEquals(0, fetch.exitCode(), fetch.toString());
+        assertTrue(Files.exists(dest.resolve("recovery.signal")), "recovery.signal written");
+        String auto = Files.readString(dest.resolve("postgresql.auto.conf"));
+        assertTrue(auto.contains("restore_command = '"), auto);
+        // keep the restored server from archiving a new timeline into the repository the other restores read
+        Files.writeString(dest.resolve("postgresql.auto.conf"), "archive_mode = off\n", StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        try (PostgresCluster restored = PostgresCluster.existing(dest, binDir, 0)) {
+            restored.start();
+            awaitRecoveryEnd(restored);
+            SortedMap<String, String> others = new TreeMap<>(restored.fingerprint());
+            others.keySet().removeIf(k -> k.endsWith(".marks"));
+            assertEquals(otherTables, others, "tables other than marks in the " + label + " restore");
+            String marks = restored.queryString("SELECT count(*) || ':' || md5(string_agg(id || batch || at::text, ',' ORDER BY id)) FROM marks");
+            assertEquals(marksUpTo.get(expectedUpTo), marks, label + " restore must hold exactly the rows up to id " + expectedUpTo);
+            assertEquals(expectedUpTo, restored.queryLong("SELECT max(id) FROM marks"));
+        }
+    }
+
+    static void awaitRecoveryEnd(PostgresCluster pg) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(180);
+        while (pg.queryString("SELECT pg_is_in_recovery()::text").equals("true")) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("recovery did not finish:\n" + pg.logTail(60));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static void awaitArchived(Path repo, String segment) throws InterruptedException, IOException {
+        Instant deadline = Instant.now().plusSeconds(120);
+        while (true) {
+            try (Stream<Path> s = Files.list(repo.resolve("wal"))) {
+                if (s.anyMatch(p -> p.getFileName().toString().startsWith(segment))) {
+                    return;
+                }
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError(segment + " was not archived in time");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+}

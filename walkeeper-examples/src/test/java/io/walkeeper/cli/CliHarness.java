@@ -1,0 +1,96 @@
+package io.walkeeper.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the built CLI as a separate process, the way PostgreSQL and a DBA run it. The shaded jar
+ * is copied with a small launcher into a world-readable directory, so that PostgreSQL can call
+ * it as the {@code postgres} OS user even when the checkout itself is private.
+ */
+final class CliHarness {
+    private final Path launcher;
+    private final Map<String, String> env = new HashMap<>();
+
+    /** The outcome of one CLI run. */
+    record Result(int exitCode, String stdout, String stderr) {
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+        }
+    }
+
+    CliHarness(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = dir.resolve("walkeeper-cli.jar");
+        Files.copy(builtJar(), jar, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        launcher = dir.resolve("walkeeper");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(launcher, "#!/bin/sh\nexec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
+                + "-Dwalkeeper.launcher='" + launcher + "' -jar '" + jar + "' \"$@\"\n", StandardCharsets.UTF_8);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    static Path builtJar() throws IOException {
+        Path target = Path.of(System.getProperty("walkeeper.examples.target", "target"));
+        Path named = target.resolve("walkeeper-cli.jar");
+        if (Files.isRegularFile(named)) {
+            return named;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(target, "*cli*.jar")) {
+            for (Path p : ds) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("The CLI jar is not built under " + target.toAbsolutePath() + " (run mvn package)");
+    }
+
+    /** @return the launcher script, usable in archive_command */
+    Path launcher() {
+        return launcher;
+    }
+
+    /** Sets an environment variable for every later run. */
+    CliHarness env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    /** Runs the CLI with the given arguments and returns its exit code and output. */
+    Result run(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("WALKEEPER_") || k.startsWith("WALG_") || k.startsWith("PG"));
+        pb.environment().put("HOME", launcher.getParent().toString());
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("cli", ".out");
+        Path err = Files.createTempFile("cli", ".err");
+        try {
+            pb.redirectOutput(out.toFile());
+            pb.redirectError(err.toFile());
+            Process p = pb.start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError("CLI did not finish: " + cmd);
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
