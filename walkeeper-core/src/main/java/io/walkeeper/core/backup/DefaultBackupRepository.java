@@ -16,6 +16,7 @@ import io.walkeeper.api.TimelineId;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.PgConnection;
+import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.pg.PgSession;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
@@ -252,11 +253,7 @@ public final class DefaultBackupRepository implements BackupRepository {
             plan.add(current);
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), Math.max(1, plan.size())),
-                r -> {
-                    Thread t = new Thread(r, "walkeeper-backup-part");
-                    t.setDaemon(true);
-                    return t;
-                });
+                Workers.named("walkeeper-backup-part"));
         try {
             List<Future<PartWriter.Written>> futures = new ArrayList<>();
             for (int i = 0; i < plan.size(); i++) {
@@ -270,7 +267,7 @@ public final class DefaultBackupRepository implements BackupRepository {
                 files.addAll(w.files());
             }
         } finally {
-            pool.shutdownNow();
+            Workers.stopAndWait(pool);
         }
     }
 

@@ -98,6 +98,9 @@ final class PartWriter {
             tar.putArchiveEntry(e);
             long left = f.size();
             while (left > 0) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new java.io.InterruptedIOException("backup of " + f.archivePath() + " interrupted");
+                }
                 bb.clear();
                 bb.limit((int) Math.min(buf.length, left));
                 int n = ch.read(bb);

@@ -11,6 +11,7 @@ import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.backup.DefaultBackupRepository;
 import io.walkeeper.core.io.FileSync;
+import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
@@ -134,11 +135,8 @@ public final class DefaultRestorer implements Restorer {
         if (controlPart == null) {
             throw new IntegrityException("Manifest of " + manifest.name() + " lists no part holding global/pg_control");
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, dataParts.size())), r -> {
-            Thread t = new Thread(r, "walkeeper-restore-part");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, dataParts.size())),
+                Workers.named("walkeeper-restore-part"));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (BackupManifest.Part p : dataParts) {
@@ -149,7 +147,7 @@ public final class DefaultRestorer implements Restorer {
                 await(f);
             }
         } finally {
-            pool.shutdownNow();
+            Workers.stopAndWait(pool);
         }
         new PartExtractor(repository, prefix, resolver, byPart.get(controlPart.key()), files, bytes).extract(controlPart);
 

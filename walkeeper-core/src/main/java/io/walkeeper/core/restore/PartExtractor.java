@@ -105,6 +105,10 @@ final class PartExtractor {
             long left = e.getSize();
             try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 while (left > 0) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new WalKeeperException(io.walkeeper.api.ErrorCode.INTERRUPTED, "Restore of part '" + key
+                                + "' interrupted");
+                    }
                     int n = tar.read(buf, 0, (int) Math.min(buf.length, left));
                     if (n < 0) {
                         throw new IOException("tar stream ended inside '" + name + "'");
