@@ -1,0 +1,127 @@
+package io.walkeeper.core.wal;
+
+import io.walkeeper.api.WalArchiver;
+import io.walkeeper.api.WalFileName;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.core.io.FileSync;
+import io.walkeeper.core.io.Workers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Archives the WAL files PostgreSQL has marked ready ({@code archive_status/*.ready}) ahead of
+ * the archiver asking for them, in parallel, and leaves a marker for each one stored, so that the
+ * following {@code archive_command} calls can return at once. A marker is written only after the
+ * file is stored durably; a file whose push fails gets no marker and is pushed again when
+ * PostgreSQL asks for it.
+ */
+public final class WalPushAhead {
+    private static final Logger LOG = LoggerFactory.getLogger(WalPushAhead.class);
+
+    private final WalArchiver archiver;
+    private final int concurrency;
+
+    /**
+     * Creates the look-ahead.
+     *
+     * @param archiver the archiver that stores each file
+     * @param concurrency files pushed at once
+     */
+    public WalPushAhead(WalArchiver archiver, int concurrency) {
+        this.archiver = archiver;
+        this.concurrency = Math.max(1, concurrency);
+    }
+
+    /**
+     * Pushes up to {@code max} ready WAL files of {@code walDirectory} other than {@code current}
+     * that have no marker yet, oldest first, and writes a marker for each.
+     *
+     * @param walDirectory the {@code pg_wal} directory
+     * @param current the file being archived now, which is not pushed again
+     * @param max how many to push at most
+     * @param markerDirectory where markers go, one empty file per pushed WAL file
+     * @return the names pushed
+     */
+    public List<String> pushReady(Path walDirectory, String current, int max, Path markerDirectory) {
+        List<String> ready = readyFiles(walDirectory, current, max, markerDirectory);
+        if (ready.isEmpty()) {
+            return List.of();
+        }
+        List<String> pushed = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, ready.size()), Workers.named("walkeeper-push-ahead"));
+        try {
+            Files.createDirectories(markerDirectory);
+            List<Future<String>> futures = new ArrayList<>();
+            for (String name : ready) {
+                futures.add(pool.submit(() -> {
+                    archiver.push(walDirectory.resolve(name));
+                    mark(markerDirectory, name);
+                    return name;
+                }));
+            }
+            for (Future<String> f : futures) {
+                try {
+                    pushed.add(f.get());
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    LOG.warn("Pushing ahead failed ({}); PostgreSQL will ask for the file again",
+                            c instanceof WalKeeperException ? c.getMessage() : c.toString());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warn("Cannot create the push-ahead marker directory {}: {}", markerDirectory, e.getMessage());
+        } finally {
+            Workers.stopAndWait(pool);
+        }
+        if (!pushed.isEmpty()) {
+            LOG.debug("Pushed ahead {}", pushed);
+        }
+        return pushed;
+    }
+
+    private static List<String> readyFiles(Path walDirectory, String current, int max, Path markers) {
+        List<String> out = new ArrayList<>();
+        Path status = walDirectory.resolve("archive_status");
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(status, "*.ready")) {
+            for (Path p : ds) {
+                String f = p.getFileName().toString();
+                String name = f.substring(0, f.length() - ".ready".length());
+                try {
+                    if (WalFileName.parse(name).kind() == WalFileName.Kind.SEGMENT && !name.equals(current)
+                            && !Files.exists(markers.resolve(name)) && Files.isRegularFile(walDirectory.resolve(name))) {
+                        out.add(name);
+                    }
+                } catch (WalKeeperException notWal) {
+                    // not a WAL segment name: PostgreSQL hands such files to archive_command itself
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot list {}: {}", status, e.getMessage());
+            return List.of();
+        }
+        out.sort(null);
+        return out.size() > max ? out.subList(0, max) : out;
+    }
+
+    private static void mark(Path markers, String name) throws IOException {
+        Path tmp = markers.resolve("." + name + ".tmp");
+        Files.write(tmp, new byte[0]);
+        FileSync.file(tmp);
+        Files.move(tmp, markers.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        FileSync.directory(markers);
+    }
+}

@@ -1,0 +1,186 @@
+package io.walkeeper.cli;
+
+import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.BackupSelector;
+import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.api.RecoveryTarget;
+import io.walkeeper.api.RestoreRequest;
+import io.walkeeper.api.RestoreResult;
+import io.walkeeper.core.WalKeeper;
+import io.walkeeper.core.restore.RecoveryConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code backup-fetch DEST NAME|LATEST}: restores a base backup and configures recovery. */
+@Command(name = "backup-fetch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {"Restore a base backup into DEST (absent or empty) and configure recovery, so that PostgreSQL "
+                + "started on DEST replays archived WAL up to the recovery target.",
+                "With LATEST and a time or LSN target, the newest backup that finished before the target is used."})
+public final class BackupFetchCommand implements Callable<Integer> {
+    private static final List<String> SETTING_ORDER = List.of("restore_command", "recovery_target", "recovery_target_time",
+            "recovery_target_lsn", "recovery_target_xid", "recovery_target_name", "recovery_target_inclusive",
+            "recovery_target_action", "recovery_target_timeline");
+    static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    @ParentCommand
+    WalKeeperCli root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DEST", description = "the new data directory; must be absent or empty")
+    Path destination;
+
+    @Parameters(index = "1", paramLabel = "NAME|LATEST", description = "the backup (see backup-list), or LATEST")
+    String backupName;
+
+    @Mixin
+    RecoveryOptions recovery;
+
+    @Option(names = "--standby", description = "write standby.signal instead of recovery.signal")
+    boolean standby;
+
+    @Option(names = "--restore-command", paramLabel = "CMD",
+            description = "restore_command to write (default: this tool's wal-fetch with the same configuration)")
+    String restoreCommand;
+
+    @Option(names = "--tablespace-mapping", paramLabel = "OID=DIR",
+            description = "restore the tablespace with this OID into DIR instead of its original location (repeatable)")
+    Map<String, Path> tablespaceMapping = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        CommandLine cl = spec.commandLine();
+        RecoveryTarget target = recovery.toTarget();
+        BackupSelector selector = selector(backupName, target);
+        CliConfiguration config = root.configuration();
+        RestoreRequest request = RestoreRequest.of(selector, destination.toAbsolutePath().normalize())
+                .target(target)
+                .withStandby(standby)
+                .withRestoreCommand(restoreCommand != null ? restoreCommand : defaultRestoreCommand(config));
+        for (var e : tablespaceMapping.entrySet()) {
+            if (!e.getKey().matches("\\d{1,10}")) {
+                throw new CommandLine.ParameterException(cl, "--tablespace-mapping needs OID=DIR with a numeric OID, not '"
+                        + e.getKey() + "'");
+            }
+            request = request.withTablespace(e.getKey(), e.getValue().toAbsolutePath().normalize());
+        }
+        RestoreResult result;
+        try (WalKeeper wk = WalKeeperFactory.repository(config)) {
+            if (selector.name() != null) {
+                wk.backups().find(selector.name()).ifPresent(b -> checkPrecedes(b, target));
+            }
+            result = wk.restorer().restore(request);
+        }
+        printSummary(cl.getOut(), result, standby);
+        if (restoreCommand == null && config.file().isPresent()) {
+            cl.getOut().printf("PostgreSQL runs restore_command as the OS user that owns %s: it must be able to read %s "
+                    + "and run %s.%n", result.targetDirectory(), config.file().get(), root.host().launcher().toShell());
+        }
+        cl.getOut().flush();
+        return 0;
+    }
+
+    /**
+     * Chooses the backup: by name, or for {@code LATEST} the newest one that finished before a
+     * time or LSN target (any newest one otherwise).
+     *
+     * @param name the NAME argument
+     * @param target the recovery target
+     * @return the selector
+     */
+    static BackupSelector selector(String name, RecoveryTarget target) {
+        BackupSelector named = BackupSelector.named(name);
+        if (named.name() == null && (target.type() == RecoveryTarget.Type.TIME || target.type() == RecoveryTarget.Type.LSN)) {
+            return BackupSelector.before(target);
+        }
+        return named;
+    }
+
+    private String defaultRestoreCommand(CliConfiguration config) {
+        Logger log = LoggerFactory.getLogger(BackupFetchCommand.class);
+        List<String> secrets = config.secretsFromEnvironment();
+        if (!secrets.isEmpty()) {
+            log.warn("The restore_command written does not carry {} (secrets are never written into it): make them available "
+                    + "to the PostgreSQL server's environment, or put them in a configuration file and use --config",
+                    String.join(", ", secrets));
+        }
+        return ServerCommands.restoreCommand(root.host().launcher(), config.file().orElse(null), config.walFetchEnvironment(),
+                List.of());
+    }
+
+    /** An explicitly named backup must end before the target, or PostgreSQL cannot reach the target. */
+    private static void checkPrecedes(BackupInfo backup, RecoveryTarget target) {
+        if (target.lsn() != null && backup.stopLsn().compareTo(target.lsn()) > 0) {
+            throw new InvalidRequestException("Cannot recover backup " + backup.name() + " to LSN " + target.lsn()
+                    + ": the backup ends at " + backup.stopLsn() + ", after the target (HINT: use LATEST to pick the newest "
+                    + "backup before the target, or an older backup); nothing was changed");
+        }
+        if (target.time() != null && !backup.finishTime().isBefore(target.time())) {
+            LoggerFactory.getLogger(BackupFetchCommand.class).warn("Backup {} finished at {} UTC, not before the recovery "
+                    + "target {}; if the target lies before the backup's end, PostgreSQL stops with a FATAL error "
+                    + "(HINT: LATEST picks the newest backup that finished before the target)", backup.name(),
+                    UTC.format(backup.finishTime()), target.settings().get("recovery_target_time"));
+        }
+    }
+
+    private static String afterRecovery(Map<String, String> settings, boolean standby) {
+        if (standby) {
+            return "and stays a standby";
+        }
+        boolean targeted = settings.keySet().stream().anyMatch(k -> k.startsWith("recovery_target")
+                && !k.equals("recovery_target_timeline") && !k.equals("recovery_target_action"));
+        if (!targeted) {
+            return "to its end, then is promoted";
+        }
+        return "up to the target, then does: " + settings.getOrDefault("recovery_target_action", "pause (the default)");
+    }
+
+    private static void printSummary(PrintWriter out, RestoreResult r, boolean standby) {
+        BackupInfo b = r.backup();
+        Path dir = r.targetDirectory();
+        out.printf("Restored backup %s (%s, finished %s UTC, start LSN %s, timeline %s) into %s%n", b.name(),
+                b.kind().name().toLowerCase(Locale.ROOT), UTC.format(b.finishTime().truncatedTo(ChronoUnit.SECONDS)),
+                b.startLsn(), b.timeline(), dir);
+        out.printf("  %d files, %s (%d bytes) in %.1f s%n", r.files(), ByteSizes.format(r.bytes()), r.bytes(),
+                r.elapsed().toMillis() / 1000.0);
+        out.printf("  %s written; recovery settings appended to %s:%n", standby ? "standby.signal" : "recovery.signal",
+                dir.resolve("postgresql.auto.conf"));
+        for (String key : SETTING_ORDER) {
+            String v = r.recoverySettings().get(key);
+            if (v != null) {
+                out.printf("    %s = %s%n", key, RecoveryConfig.quote(v));
+            }
+        }
+        r.recoverySettings().forEach((k, v) -> {
+            if (!SETTING_ORDER.contains(k)) {
+                out.printf("    %s = %s%n", k, RecoveryConfig.quote(v));
+            }
+        });
+        out.printf("Next step: start PostgreSQL on %s (e.g. pg_ctl -D %s start, as the OS user that owns it).%n", dir,
+                ShellWords.quote(dir.toString()));
+        out.printf("It replays WAL from the archive %s. Once recovery has ended, remove the recovery settings from "
+                + "postgresql.auto.conf.%n", afterRecovery(r.recoverySettings(), standby));
+        out.flush();
+    }
+}

@@ -1,0 +1,554 @@
+package io.walkeeper.cli;
+
+import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.core.PgConnection;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The settings of the command-line tool, gathered from a JSON file and environment variables and
+ * mapped onto what {@code WalKeeper.builder()} takes.
+ *
+ * <p><b>Where settings come from.</b> The file is the one given with {@code --config}, else the
+ * one named by {@value #CONFIG}, else {@code $HOME/.walkeeper.json} if it exists. Environment
+ * variables override the file. Within one source, {@code WALKEEPER_*} keys win over their
+ * {@code WALG_*} equivalents, so a WAL-G configuration ({@code .walg.json}, or WAL-G's
+ * environment variables) works as is. Keys are the same in the file and the environment.
+ *
+ * <p><b>Validation</b> happens when a setting is used, so a malformed {@code PGPORT} does not
+ * stop {@code wal-fetch}; the error names the key and the file or variable it came from.
+ * Unknown file keys are reported as {@link #notes()}.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class CliConfiguration {
+    /** Names the configuration file when {@code --config} is not given. */
+    public static final String CONFIG = "WALKEEPER_CONFIG";
+    /** The file looked for in the home directory. */
+    public static final String HOME_FILE = ".walkeeper.json";
+    /** Repository location, a URI such as {@code file:///var/backups/pg} or {@code s3://bucket/prefix}. */
+    public static final String STORAGE = "WALKEEPER_STORAGE";
+    /** Codec for new objects: {@code lz4} (default), {@code zstd}, {@code brotli}, {@code xz}, {@code none}. */
+    public static final String COMPRESSION = "WALKEEPER_COMPRESSION";
+    /** Default of {@link #COMPRESSION}. */
+    public static final String COMPRESSION_DEFAULT = "lz4";
+    /** Longest chain of delta backups before a full one; accepted and kept, not used yet. */
+    public static final String DELTA_MAX_STEPS = "WALKEEPER_DELTA_MAX_STEPS";
+    /** Parts uploaded or downloaded at once. */
+    public static final String CONCURRENCY = "WALKEEPER_CONCURRENCY";
+    /** Size after which a backup starts a new part: bytes, or a number with KB, MB or GB (powers of 1024). */
+    public static final String PART_SIZE = "WALKEEPER_PART_SIZE";
+    /** Seconds a backup waits for its last WAL segment to reach the archive. */
+    public static final String WAL_ARCHIVE_TIMEOUT = "WALKEEPER_WAL_ARCHIVE_TIMEOUT";
+    /** {@code trace}, {@code debug}, {@code info} (default), {@code warn}, {@code error} or {@code off}. */
+    public static final String LOG_LEVEL = "WALKEEPER_LOG_LEVEL";
+    /** Default of {@link #LOG_LEVEL}. */
+    public static final String LOG_LEVEL_DEFAULT = "info";
+    /** The data directory (libpq's name). */
+    public static final String PGDATA = "PGDATA";
+    /** Server host; a Unix socket directory (or nothing) means 127.0.0.1. */
+    public static final String PGHOST = "PGHOST";
+    /** Server port, default 5432. */
+    public static final String PGPORT = "PGPORT";
+    /** Role, default the OS user name. */
+    public static final String PGUSER = "PGUSER";
+    /** Password; never logged, never written into {@code restore_command}. */
+    public static final String PGPASSWORD = "PGPASSWORD";
+    /** Database to connect to, default {@code postgres}. */
+    public static final String PGDATABASE = "PGDATABASE";
+    /** WAL-G: local or mounted directory, mapped to a {@code file://} URI. */
+    public static final String WALG_FILE_PREFIX = "WALG_FILE_PREFIX";
+    /** WAL-G: {@code s3://bucket/prefix}. */
+    public static final String WALG_S3_PREFIX = "WALG_S3_PREFIX";
+    /** WAL-G: {@code azure://container/prefix}. */
+    public static final String WALG_AZ_PREFIX = "WALG_AZ_PREFIX";
+    /** WAL-G: {@code gs://bucket/prefix}. */
+    public static final String WALG_GS_PREFIX = "WALG_GS_PREFIX";
+    /** WAL-G: compression method; {@code lzma} means {@code xz}. */
+    public static final String WALG_COMPRESSION_METHOD = "WALG_COMPRESSION_METHOD";
+    /** WAL-G: delta chain length. */
+    public static final String WALG_DELTA_MAX_STEPS = "WALG_DELTA_MAX_STEPS";
+    /** WAL-G: upload concurrency, used as {@link #CONCURRENCY}. */
+    public static final String WALG_UPLOAD_CONCURRENCY = "WALG_UPLOAD_CONCURRENCY";
+    /** S3 endpoint (MinIO, Ceph, …), storage setting {@code s3.endpoint}. */
+    public static final String AWS_ENDPOINT = "AWS_ENDPOINT";
+    /** S3 region, storage setting {@code s3.region}. */
+    public static final String AWS_REGION = "AWS_REGION";
+    /** {@code true} for path-style S3 addressing, storage setting {@code s3.path-style}. */
+    public static final String AWS_S3_FORCE_PATH_STYLE = "AWS_S3_FORCE_PATH_STYLE";
+    /** S3 access key id, storage setting {@code s3.access-key-id}. */
+    public static final String AWS_ACCESS_KEY_ID = "AWS_ACCESS_KEY_ID";
+    /** S3 secret key, storage setting {@code s3.secret-access-key}. */
+    public static final String AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
+
+    private static final Map<String, String> S3_SETTINGS = mapOf(AWS_ENDPOINT, "s3.endpoint", AWS_REGION, "s3.region",
+            AWS_S3_FORCE_PATH_STYLE, "s3.path-style", AWS_ACCESS_KEY_ID, "s3.access-key-id",
+            AWS_SECRET_ACCESS_KEY, "s3.secret-access-key");
+    private static final Set<String> SECRETS = Set.of(PGPASSWORD, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY);
+    private static final Set<String> KEYS = Set.of(CONFIG, STORAGE, COMPRESSION, DELTA_MAX_STEPS, CONCURRENCY, PART_SIZE,
+            WAL_ARCHIVE_TIMEOUT, LOG_LEVEL, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, WALG_FILE_PREFIX,
+            WALG_S3_PREFIX, WALG_AZ_PREFIX, WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS,
+            WALG_UPLOAD_CONCURRENCY, AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,
+            AWS_SECRET_ACCESS_KEY);
+    private static final List<String> STORAGE_KEYS = List.of(STORAGE, WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX,
+            WALG_GS_PREFIX);
+    /** A provider setting written directly in the file, e.g. {@code "s3.sse": "aws:kms"}. */
+    private static final Pattern PROVIDER_KEY = Pattern.compile("[a-z][a-z0-9]*\\.[a-z0-9][a-z0-9.-]*");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(?:([KMGT])(?:I?B)?|B)?", Pattern.CASE_INSENSITIVE);
+    private static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error", "off");
+
+    private final List<Layer> layers;
+    private final Path file;
+    private final List<String> notes;
+
+    private record Layer(String name, Map<String, String> values, boolean environment) {
+    }
+
+    /** A value and where it came from. */
+    private record Value(String key, String text, Layer layer) {
+        String origin() {
+            return layer.environment() ? "environment variable " + key : key + " in " + layer.name();
+        }
+
+        String trimmed() {
+            return text.trim();
+        }
+    }
+
+    private CliConfiguration(List<Layer> layers, Path file, List<String> notes) {
+        this.layers = List.copyOf(layers);
+        this.file = file;
+        this.notes = List.copyOf(notes);
+    }
+
+    /**
+     * Finds and reads the configuration.
+     *
+     * @param explicitFile the file given with {@code --config}, or {@code null}
+     * @param host the environment variables and home directory to use
+     * @return the configuration
+     * @throws ConfigurationException if a named file is missing or not a flat JSON object
+     */
+    public static CliConfiguration load(Path explicitFile, HostEnvironment host) {
+        Map<String, String> env = host.variables();
+        List<String> notes = new ArrayList<>();
+        Path file = null;
+        String origin = null;
+        if (explicitFile != null) {
+            file = explicitFile;
+            origin = "given with --config";
+        } else if (!env.getOrDefault(CONFIG, "").isBlank()) {
+            file = path(env.get(CONFIG), CONFIG, "environment variable " + CONFIG);
+            origin = "named by " + CONFIG;
+        } else if (host.home() != null && Files.isRegularFile(host.home().resolve(HOME_FILE))) {
+            file = host.home().resolve(HOME_FILE);
+            origin = "found in the home directory";
+        }
+        List<Layer> layers = new ArrayList<>();
+        Map<String, String> fromEnv = new LinkedHashMap<>();
+        new TreeMap<>(env).forEach((k, v) -> {
+            if (KEYS.contains(k) && !k.equals(CONFIG)) {
+                fromEnv.put(k, v);
+            } else if (k.startsWith("WALKEEPER_") && !k.equals(CONFIG) && !k.startsWith("WALKEEPER_JAVA")
+                    && !k.equals("WALKEEPER_JAR") && !k.equals("WALKEEPER_PG_BIN")) {
+                notes.add("Ignoring environment variable " + k + ": walkeeper does not use it");
+            }
+        });
+        layers.add(new Layer("the environment", fromEnv, true));
+        if (file != null) {
+            file = file.toAbsolutePath().normalize();
+            Path f = file;
+            Map<String, String> values = ConfigFile.read(file, origin, k -> KEYS.contains(k) || PROVIDER_KEY.matcher(k).matches(), notes);
+            if (values.containsKey(CONFIG)) {
+                notes.add("Ignoring " + CONFIG + " in " + f + ": a configuration file cannot name another one");
+                values.remove(CONFIG);
+            }
+            layers.add(new Layer(file.toString(), values, false));
+            notes.add(0, "Using configuration file " + file + " (" + origin + ")");
+        }
+        return new CliConfiguration(layers, file, notes);
+    }
+
+    /**
+     * Returns the configuration file in use.
+     *
+     * @return its absolute path, or empty when settings come from the environment only
+     */
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+
+    /**
+     * Returns remarks worth a debug log line: the file in use, keys that were ignored.
+     *
+     * @return the remarks
+     */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /**
+     * Returns the repository location from {@value #STORAGE} or WAL-G's {@code WALG_*_PREFIX}.
+     *
+     * @return the URI
+     * @throws ConfigurationException if none is set or the value is malformed
+     */
+    public URI storage() {
+        Value v = first(STORAGE_KEYS).orElseThrow(() -> new ConfigurationException("No storage configured: set " + STORAGE
+                + " (e.g. file:///var/backups/pg or s3://bucket/prefix) in the environment or in "
+                + (file != null ? file : "a configuration file given with --config")));
+        return switch (v.key()) {
+            case WALG_FILE_PREFIX -> {
+                Path dir = path(v.text(), v.key(), v.origin());
+                if (!dir.isAbsolute()) {
+                    throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': the directory must be "
+                            + "an absolute path (PostgreSQL runs archive_command in its data directory)");
+                }
+                try {
+                    yield new URI("file", "", dir.normalize().toString(), null, null);
+                } catch (URISyntaxException e) {
+                    throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': " + e.getMessage(), e);
+                }
+            }
+            case WALG_S3_PREFIX -> uri(v, "s3");
+            case WALG_AZ_PREFIX -> uri(v, "azure");
+            case WALG_GS_PREFIX -> uri(v, "gs");
+            default -> uri(v, null);
+        };
+    }
+
+    /**
+     * Returns the settings for the storage provider of {@code location}: for {@code s3://} the
+     * {@code AWS_*} keys as {@code s3.*} settings; for any scheme, file keys written as
+     * {@code <scheme>.<setting>}. Nothing for {@code file://} unless the file has {@code file.*} keys.
+     *
+     * @param location the repository location
+     * @return setting name to value
+     */
+    public Map<String, String> storageSettings(URI location) {
+        String scheme = location.getScheme().toLowerCase(Locale.ROOT);
+        Map<String, String> out = new TreeMap<>();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer layer = layers.get(i);
+            if (scheme.equals("s3")) {
+                for (var e : S3_SETTINGS.entrySet()) {
+                    String v = layer.values().get(e.getKey());
+                    if (v != null && !v.isBlank()) {
+                        out.put(e.getValue(), e.getKey().equals(AWS_S3_FORCE_PATH_STYLE)
+                                ? Boolean.toString(bool(new Value(e.getKey(), v, layer))) : v.trim());
+                    }
+                }
+            }
+            layer.values().forEach((k, v) -> {
+                if (k.startsWith(scheme + ".") && PROVIDER_KEY.matcher(k).matches()) {
+                    out.put(k, v);
+                }
+            });
+        }
+        return out;
+    }
+
+    /**
+     * Returns the codec for new objects.
+     *
+     * @return e.g. {@code lz4} (the default), {@code zstd}, {@code xz}
+     */
+    public String compression() {
+        Optional<Value> v = first(List.of(COMPRESSION, WALG_COMPRESSION_METHOD));
+        if (v.isEmpty()) {
+            return COMPRESSION_DEFAULT;
+        }
+        String codec = v.get().trimmed().toLowerCase(Locale.ROOT);
+        if (!codec.matches("[a-z0-9][a-z0-9_-]*")) {
+            throw new ConfigurationException("Cannot use " + v.get().origin() + " '" + v.get().text()
+                    + "': expected a codec name such as lz4, zstd, brotli, xz or none");
+        }
+        return codec.equals("lzma") ? "xz" : codec;
+    }
+
+    /**
+     * Returns the longest delta chain; accepted and kept for when delta backups arrive.
+     *
+     * @return the number of steps, if set
+     */
+    public OptionalInt deltaMaxSteps() {
+        return first(List.of(DELTA_MAX_STEPS, WALG_DELTA_MAX_STEPS)).map(v -> OptionalInt.of(integer(v, 0, 1000)))
+                .orElse(OptionalInt.empty());
+    }
+
+    /**
+     * Returns how many parts move at once.
+     *
+     * @return the concurrency, if set
+     */
+    public OptionalInt concurrency() {
+        return first(List.of(CONCURRENCY, WALG_UPLOAD_CONCURRENCY)).map(v -> OptionalInt.of(integer(v, 1, 1024)))
+                .orElse(OptionalInt.empty());
+    }
+
+    /**
+     * Returns the part size threshold.
+     *
+     * @return bytes, if set
+     */
+    public OptionalLong partSize() {
+        Optional<Value> found = first(List.of(PART_SIZE));
+        if (found.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        Value v = found.get();
+        Matcher m = SIZE.matcher(v.trimmed());
+        if (!m.matches()) {
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text()
+                    + "': expected a number of bytes, or a number with KB, MB or GB (powers of 1024), e.g. 256MB");
+        }
+        int shift = m.group(2) == null ? 0 : 10 * ("KMGT".indexOf(Character.toUpperCase(m.group(2).charAt(0))) + 1);
+        try {
+            long n = Long.parseLong(m.group(1));
+            if (n > (Long.MAX_VALUE >> shift)) {
+                throw new NumberFormatException("too large");
+            }
+            return OptionalLong.of(n << shift);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': the size is too large", e);
+        }
+    }
+
+    /**
+     * Returns how long a backup waits for its WAL to be archived.
+     *
+     * @return the timeout, if set
+     */
+    public Optional<Duration> walArchiveTimeout() {
+        return first(List.of(WAL_ARCHIVE_TIMEOUT)).map(v -> Duration.ofSeconds(integer(v, 1, 86_400 * 7)));
+    }
+
+    /**
+     * Returns the log level.
+     *
+     * @return {@code trace}, {@code debug}, {@code info}, {@code warn}, {@code error} or {@code off}
+     */
+    public String logLevel() {
+        Optional<Value> v = first(List.of(LOG_LEVEL));
+        if (v.isEmpty()) {
+            return LOG_LEVEL_DEFAULT;
+        }
+        String level = v.get().trimmed().toLowerCase(Locale.ROOT);
+        if (level.equals("warning")) {
+            level = "warn";
+        }
+        if (!LOG_LEVELS.contains(level)) {
+            throw new ConfigurationException("Cannot use " + v.get().origin() + " '" + v.get().text()
+                    + "': expected trace, debug, info, warn, error or off");
+        }
+        return level;
+    }
+
+    /**
+     * Returns whether a log level was configured.
+     *
+     * @return {@code true} if {@value #LOG_LEVEL} is set
+     */
+    public boolean hasLogLevel() {
+        return first(List.of(LOG_LEVEL)).isPresent();
+    }
+
+    /**
+     * Returns the data directory from {@value #PGDATA}.
+     *
+     * @return the directory, if set
+     */
+    public Optional<Path> pgData() {
+        return first(List.of(PGDATA)).map(v -> path(v.text(), v.key(), v.origin()));
+    }
+
+    /**
+     * Returns how to connect to PostgreSQL, libpq style. pgjdbc cannot use Unix sockets, so an
+     * unset {@value #PGHOST} or one naming a socket directory means {@code 127.0.0.1}
+     * (see {@link #pgHostNote()}).
+     *
+     * @param osUserName the default role
+     * @return the connection settings
+     */
+    public PgConnection pgConnection(String osUserName) {
+        String host = first(List.of(PGHOST)).map(Value::trimmed).filter(h -> !h.startsWith("/")).orElse("127.0.0.1");
+        int port = first(List.of(PGPORT)).map(v -> integer(v, 1, 65535)).orElse(5432);
+        String user = first(List.of(PGUSER)).map(Value::trimmed).orElse(osUserName);
+        String password = first(List.of(PGPASSWORD)).map(Value::text).orElse(null);
+        String database = first(List.of(PGDATABASE)).map(Value::trimmed).orElse("postgres");
+        return new PgConnection(host, port, user, password, database);
+    }
+
+    /**
+     * Explains a fallback to {@code 127.0.0.1}, if {@link #pgConnection(String)} made one.
+     *
+     * @return the explanation, or empty
+     */
+    public Optional<String> pgHostNote() {
+        Optional<Value> host = first(List.of(PGHOST));
+        if (host.isEmpty()) {
+            return Optional.of("PGHOST is not set; connecting to 127.0.0.1 over TCP (libpq would use a Unix socket, "
+                    + "which the JDBC driver cannot)");
+        }
+        if (host.get().trimmed().startsWith("/")) {
+            return Optional.of(host.get().origin() + " names the socket directory " + host.get().trimmed()
+                    + "; connecting to 127.0.0.1 over TCP instead (the JDBC driver cannot use Unix sockets)");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Returns the settings a {@code wal-fetch} started by PostgreSQL needs and would not find in
+     * the configuration file: those that came from environment variables (all of them when no
+     * file is in use), by their canonical names. Secrets are never included; see
+     * {@link #secretsFromEnvironment()}.
+     *
+     * @return variable name to value, for assignments in front of the command
+     */
+    public Map<String, String> walFetchEnvironment() {
+        Map<String, String> out = new LinkedHashMap<>();
+        boolean environmentOnly = file == null;
+        Optional<Value> storage = first(STORAGE_KEYS);
+        if (storage.isPresent() && storage.get().layer().environment()) {
+            out.put(STORAGE, storage().toString());
+        }
+        Optional<Value> codec = first(List.of(COMPRESSION, WALG_COMPRESSION_METHOD));
+        if (codec.map(v -> v.layer().environment()).orElse(environmentOnly && !out.isEmpty())) {
+            out.put(COMPRESSION, compression());
+        }
+        if (storage.isPresent() && storage().getScheme().equalsIgnoreCase("s3")) {
+            for (String key : List.of(AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE)) {
+                first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.put(key, v.trimmed()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Lists the secrets set as environment variables, which a generated {@code restore_command}
+     * does not carry: PostgreSQL must find them in its own environment, or use a configuration file.
+     *
+     * @return variable names
+     */
+    public List<String> secretsFromEnvironment() {
+        List<String> out = new ArrayList<>();
+        for (String key : List.of(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)) {
+            first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.add(key));
+        }
+        return out;
+    }
+
+    /**
+     * Tells whether a key names a secret, which is never logged or written into a command.
+     *
+     * @param key a configuration key
+     * @return {@code true} for passwords, credentials and keys
+     */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return SECRETS.contains(key) || k.contains("secret") || k.contains("password") || k.contains("token")
+                || k.endsWith("key-id") || k.endsWith("access-key");
+    }
+
+    /**
+     * Lists the keys this tool reads from the environment or a file.
+     *
+     * @return the key names
+     */
+    public static Set<String> knownKeys() {
+        return KEYS;
+    }
+
+    private Optional<Value> first(List<String> keys) {
+        for (Layer layer : layers) {
+            for (String key : keys) {
+                String v = layer.values().get(key);
+                if (v != null && !v.isBlank()) {
+                    return Optional.of(new Value(key, v, layer));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static URI uri(Value v, String requiredScheme) {
+        URI uri;
+        try {
+            uri = new URI(v.trimmed());
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': it is not a URI ("
+                    + e.getReason() + " at index " + e.getIndex() + "; HINT: e.g. file:///var/backups/pg or s3://bucket/prefix)", e);
+        }
+        if (uri.getScheme() == null) {
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': the URI has no scheme (HINT: "
+                    + (requiredScheme != null ? requiredScheme + "://…" : "file://" + (v.trimmed().startsWith("/") ? "" : "/")
+                    + v.trimmed() + " for a directory") + ")");
+        }
+        if (requiredScheme != null && !uri.getScheme().equalsIgnoreCase(requiredScheme)) {
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': expected a " + requiredScheme
+                    + ":// URI");
+        }
+        if (uri.getScheme().equalsIgnoreCase("file")) {
+            String host = uri.getAuthority();
+            if (uri.getPath() == null || !uri.getPath().startsWith("/") || (host != null && !host.equals("localhost"))) {
+                throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': a file URI needs an absolute "
+                        + "path after three slashes, e.g. file:///var/backups/pg");
+            }
+        }
+        return uri;
+    }
+
+    private static int integer(Value v, int min, int max) {
+        try {
+            int n = Integer.parseInt(v.trimmed());
+            if (n < min || n > max) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': expected a whole number from "
+                    + min + " to " + max);
+        }
+    }
+
+    private static boolean bool(Value v) {
+        return switch (v.trimmed().toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': expected true or false");
+        };
+    }
+
+    private static Path path(String text, String key, String origin) {
+        try {
+            return Path.of(text.trim());
+        } catch (InvalidPathException e) {
+            throw new ConfigurationException("Cannot use " + origin + " '" + text + "': not a valid path (" + e.getReason() + ")", e);
+        }
+    }
+
+    private static Map<String, String> mapOf(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

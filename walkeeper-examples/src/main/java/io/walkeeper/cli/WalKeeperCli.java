@@ -1,0 +1,181 @@
+package io.walkeeper.cli;
+
+import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.ErrorCode;
+import io.walkeeper.api.WalKeeperException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code walkeeper} command: WAL archiving, base backups and point-in-time restore for
+ * PostgreSQL, with the commands and flags of WAL-G. See the package documentation for the exit
+ * codes and {@link CliConfiguration} for the settings.
+ */
+@Command(name = "walkeeper",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        usageHelpAutoWidth = true,
+        description = {"Continuous WAL archiving, base backups and point-in-time restore for PostgreSQL.",
+                "Settings come from --config FILE, else the file named by WALKEEPER_CONFIG, else ~/.walkeeper.json; "
+                        + "environment variables override the file. A WAL-G .walg.json works as is."},
+        subcommands = {WalPushCommand.class, WalFetchCommand.class, BackupPushCommand.class, BackupFetchCommand.class,
+                BackupListCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {
+                "   0  success",
+                "   1  unexpected internal failure",
+                "   2  bad command line (usage printed)",
+                "   3  configuration missing or malformed",
+                "   4  not found: wal-fetch's 'not in the archive', or no such backup",
+                "   5  already exists with different content (nothing overwritten)",
+                "   6  integrity: a stored object is corrupt, truncated or unreadable",
+                "   7  storage failure (I/O, network, permissions)",
+                "   8  PostgreSQL refused or is not in the expected state",
+                "   9  invalid request (bad WAL name, missing file, wrong or non-empty directory)",
+                "  10  conflict with another operation",
+                "  11  interrupted; nothing was committed",
+                "%nSettings (file keys and environment variables): WALKEEPER_STORAGE, WALKEEPER_COMPRESSION, "
+                        + "WALKEEPER_CONCURRENCY, WALKEEPER_PART_SIZE, WALKEEPER_WAL_ARCHIVE_TIMEOUT, WALKEEPER_LOG_LEVEL, "
+                        + "WALKEEPER_DELTA_MAX_STEPS, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE; WAL-G's "
+                        + "WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX, WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, "
+                        + "WALG_DELTA_MAX_STEPS and AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, "
+                        + "AWS_SECRET_ACCESS_KEY."})
+public final class WalKeeperCli implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "JSON configuration file (default: $WALKEEPER_CONFIG, else ~/.walkeeper.json if present)")
+    Path configFile;
+
+    @Spec
+    CommandSpec spec;
+
+    private final HostEnvironment host;
+    private CliConfiguration configuration;
+    private ConfigurationException configurationError;
+
+    /**
+     * Creates the command for a given environment.
+     *
+     * @param host environment variables, home directory, user name and launcher
+     */
+    public WalKeeperCli(HostEnvironment host) {
+        this.host = host;
+    }
+
+    /**
+     * Runs the tool and exits with its status.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(execute(args, HostEnvironment.system(), new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the tool without exiting.
+     *
+     * @param args the command line
+     * @param host the environment to take settings from
+     * @param out standard output
+     * @param err standard error (log lines go to the process's standard error)
+     * @return the exit status
+     */
+    public static int execute(String[] args, HostEnvironment host, PrintWriter out, PrintWriter err) {
+        WalKeeperCli root = new WalKeeperCli(host);
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionStrategy(parseResult -> {
+            root.initialize(parseResult);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
+        cl.setExecutionExceptionHandler(WalKeeperCli::report);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /**
+     * Returns the configuration, loaded before the command runs.
+     *
+     * @return the configuration
+     * @throws ConfigurationException if it could not be loaded
+     */
+    CliConfiguration configuration() {
+        if (configurationError != null) {
+            throw configurationError;
+        }
+        return configuration;
+    }
+
+    /** @return the process environment this run uses */
+    HostEnvironment host() {
+        return host;
+    }
+
+    /** Loads the configuration and sets up logging, before the command runs and before any logger exists. */
+    private void initialize(ParseResult parseResult) {
+        List<CommandLine> commands = parseResult.asCommandLineList();
+        Object command = commands.get(commands.size() - 1).getCommand();
+        String level = command instanceof DemoCommand ? "warn" : CliConfiguration.LOG_LEVEL_DEFAULT;
+        try {
+            configuration = CliConfiguration.load(configFile, host);
+            if (configuration.hasLogLevel()) {
+                level = configuration.logLevel();
+            }
+        } catch (ConfigurationException e) {
+            configurationError = e;
+        }
+        LogSetup.configure(level);
+        if (configuration != null && !configuration.notes().isEmpty()) {
+            Logger log = LoggerFactory.getLogger(WalKeeperCli.class);
+            configuration.notes().forEach(log::debug);
+        }
+    }
+
+    private static int report(Exception e, CommandLine commandLine, ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        Logger log = LoggerFactory.getLogger(WalKeeperCli.class);
+        WalKeeperException known = walKeeperCause(e);
+        if (known != null) {
+            err.println("ERROR: " + known.getMessage());
+            err.flush();
+            log.debug("Details of the failure", e);
+            return known.errorCode().exitCode();
+        }
+        err.println("ERROR: unexpected failure: " + e + " (HINT: set WALKEEPER_LOG_LEVEL=debug for the stack trace)");
+        err.flush();
+        log.debug("Stack trace of the unexpected failure", e);
+        return ErrorCode.INTERNAL.exitCode();
+    }
+
+    private static WalKeeperException walKeeperCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof WalKeeperException w) {
+                return w;
+            }
+        }
+        return null;
+    }
+}

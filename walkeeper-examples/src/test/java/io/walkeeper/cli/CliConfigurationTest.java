@@ -1,0 +1,241 @@
+package io.walkeeper.cli;
+
+import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.core.PgConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliConfigurationTest {
+    @TempDir
+    Path dir;
+
+    private HostEnvironment host(Map<String, String> env) {
+        return new HostEnvironment(env, dir.resolve("home"), "alice", Launcher.script(Path.of("/opt/wk/bin/walkeeper")));
+    }
+
+    private Path file(String name, String json) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, json);
+        return f;
+    }
+
+    @Test
+    void environmentAloneConfiguresEverything() {
+        CliConfiguration c = CliConfiguration.load(null, host(Map.of("WALKEEPER_STORAGE", "file:///var/backups/pg",
+                "WALKEEPER_COMPRESSION", "ZSTD", "WALKEEPER_CONCURRENCY", "4", "WALKEEPER_PART_SIZE", "64MB",
+                "WALKEEPER_WAL_ARCHIVE_TIMEOUT", "90", "WALKEEPER_LOG_LEVEL", "DEBUG", "WALKEEPER_DELTA_MAX_STEPS", "6")));
+        assertEquals(URI.create("file:///var/backups/pg"), c.storage());
+        assertEquals("zstd", c.compression());
+        assertEquals(4, c.concurrency().getAsInt());
+        assertEquals(64L << 20, c.partSize().getAsLong());
+        assertEquals(Duration.ofSeconds(90), c.walArchiveTimeout().orElseThrow());
+        assertEquals("debug", c.logLevel());
+        assertEquals(6, c.deltaMaxSteps().getAsInt());
+        assertEquals(Optional.empty(), c.file());
+        assertEquals(Map.of(), c.storageSettings(c.storage()));
+    }
+
+    @Test
+    void defaultsWithoutSettings() {
+        CliConfiguration c = CliConfiguration.load(null, host(Map.of()));
+        assertEquals("lz4", c.compression());
+        assertEquals("info", c.logLevel());
+        assertFalse(c.hasLogLevel());
+        assertTrue(c.concurrency().isEmpty());
+        ConfigurationException e = assertThrows(ConfigurationException.class, c::storage);
+        assertTrue(e.getMessage().contains("WALKEEPER_STORAGE"), e.getMessage());
+    }
+
+    @Test
+    void partSizeSuffixes() {
+        assertEquals(1048576L, partSize("1048576"));
+        assertEquals(512L << 10, partSize("512KB"));
+        assertEquals(256L << 20, partSize("256 MiB"));
+        assertEquals(2L << 30, partSize("2gb"));
+        assertEquals(3L << 20, partSize("3M"));
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> partSize("12XB"));
+        assertTrue(e.getMessage().contains("environment variable WALKEEPER_PART_SIZE '12XB'"), e.getMessage());
+    }
+
+    private long partSize(String text) {
+        return CliConfiguration.load(null, host(Map.of("WALKEEPER_PART_SIZE", text))).partSize().getAsLong();
+    }
+
+    @Test
+    void walgFileIsAcceptedAsIs() throws IOException {
+        Path walg = file(".walg.json", """
+                {
+                  "WALG_FILE_PREFIX": "/mnt/backups/pg main",
+                  "WALG_COMPRESSION_METHOD": "lzma",
+                  "WALG_DELTA_MAX_STEPS": 7,
+                  "WALG_UPLOAD_CONCURRENCY": "3",
+                  "WALG_PREVENT_WAL_OVERWRITE": true,
+                  "WALG_TAR_SIZE_THRESHOLD": 1073741823,
+                  "PGDATA": "/var/lib/postgresql/15/main",
+                  "PGHOST": "/var/run/postgresql",
+                  "PGPORT": 5433,
+                  "PGUSER": "backup",
+                  "PGPASSWORD": "s3cret"
+                }
+                """);
+        CliConfiguration c = CliConfiguration.load(walg, host(Map.of()));
+        assertEquals(URI.create("file:///mnt/backups/pg%20main"), c.storage());
+        assertEquals("/mnt/backups/pg main", Path.of(c.storage()).toString());
+        assertEquals("xz", c.compression());
+        assertEquals(7, c.deltaMaxSteps().getAsInt());
+        assertEquals(3, c.concurrency().getAsInt());
+        assertEquals(Path.of("/var/lib/postgresql/15/main"), c.pgData().orElseThrow());
+        assertEquals(new PgConnection("127.0.0.1", 5433, "backup", "s3cret", "postgres"), c.pgConnection("alice"));
+        assertTrue(c.pgHostNote().orElseThrow().contains("/var/run/postgresql"));
+        assertEquals(Optional.of(walg.toAbsolutePath()), c.file());
+        assertTrue(c.notes().stream().anyMatch(n -> n.contains("WALG_PREVENT_WAL_OVERWRITE")), c.notes().toString());
+        assertTrue(c.notes().stream().anyMatch(n -> n.contains("WALG_TAR_SIZE_THRESHOLD")), c.notes().toString());
+        assertTrue(c.notes().stream().noneMatch(n -> n.contains("s3cret")), c.notes().toString());
+    }
+
+    @Test
+    void walgS3ConfigMapsAwsKeysToStorageSettings() throws IOException {
+        Path walg = file("walg.json", """
+                {"WALG_S3_PREFIX": "s3://bucket/cluster-a", "AWS_ENDPOINT": "http://127.0.0.1:9000",
+                 "AWS_REGION": "eu-west-1", "AWS_S3_FORCE_PATH_STYLE": "true",
+                 "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "shh", "s3.sse": "AES256", "gs.project": "x"}
+                """);
+        CliConfiguration c = CliConfiguration.load(walg, host(Map.of()));
+        URI storage = c.storage();
+        assertEquals(URI.create("s3://bucket/cluster-a"), storage);
+        assertEquals(Map.of("s3.endpoint", "http://127.0.0.1:9000", "s3.region", "eu-west-1", "s3.path-style", "true",
+                "s3.access-key-id", "AKIA", "s3.secret-access-key", "shh", "s3.sse", "AES256"), c.storageSettings(storage));
+    }
+
+    @Test
+    void otherWalgPrefixes() {
+        assertEquals(URI.create("azure://container/pg"),
+                CliConfiguration.load(null, host(Map.of("WALG_AZ_PREFIX", "azure://container/pg"))).storage());
+        assertEquals(URI.create("gs://bucket/pg"),
+                CliConfiguration.load(null, host(Map.of("WALG_GS_PREFIX", "gs://bucket/pg"))).storage());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> CliConfiguration.load(null, host(Map.of("WALG_S3_PREFIX", "gs://bucket/pg"))).storage());
+        assertTrue(e.getMessage().contains("s3://"), e.getMessage());
+        e = assertThrows(ConfigurationException.class,
+                () -> CliConfiguration.load(null, host(Map.of("WALG_FILE_PREFIX", "relative/dir"))).storage());
+        assertTrue(e.getMessage().contains("absolute"), e.getMessage());
+    }
+
+    @Test
+    void environmentOverridesFileAndWalkeeperKeysWinOverWalg() throws IOException {
+        Path f = file("both.json", """
+                {"WALKEEPER_STORAGE": "file:///from/file", "WALG_FILE_PREFIX": "/from/walg",
+                 "WALKEEPER_COMPRESSION": "zstd", "WALG_COMPRESSION_METHOD": "brotli", "PGPORT": "6000"}
+                """);
+        CliConfiguration fileOnly = CliConfiguration.load(f, host(Map.of()));
+        assertEquals(URI.create("file:///from/file"), fileOnly.storage());
+        assertEquals("zstd", fileOnly.compression());
+
+        CliConfiguration withEnv = CliConfiguration.load(f, host(Map.of("WALKEEPER_STORAGE", "file:///from/env",
+                "WALG_COMPRESSION_METHOD", "brotli", "PGPORT", "7000")));
+        assertEquals(URI.create("file:///from/env"), withEnv.storage());
+        assertEquals("brotli", withEnv.compression());
+        assertEquals(7000, withEnv.pgConnection("alice").port());
+    }
+
+    @Test
+    void fileDiscovery() throws IOException {
+        Files.createDirectories(dir.resolve("home"));
+        Path home = Files.writeString(dir.resolve("home").resolve(".walkeeper.json"), "{\"WALKEEPER_STORAGE\": \"file:///home\"}");
+        Path named = file("named.json", "{\"WALKEEPER_STORAGE\": \"file:///named\"}");
+        Path given = file("given.json", "{\"WALKEEPER_STORAGE\": \"file:///given\"}");
+
+        assertEquals(home, CliConfiguration.load(null, host(Map.of())).file().orElseThrow());
+        assertEquals(named, CliConfiguration.load(null, host(Map.of("WALKEEPER_CONFIG", named.toString()))).file().orElseThrow());
+        CliConfiguration explicit = CliConfiguration.load(given, host(Map.of("WALKEEPER_CONFIG", named.toString())));
+        assertEquals(URI.create("file:///given"), explicit.storage());
+
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> CliConfiguration.load(null, host(Map.of("WALKEEPER_CONFIG", dir.resolve("nope.json").toString()))));
+        assertTrue(e.getMessage().contains("nope.json") && e.getMessage().contains("WALKEEPER_CONFIG"), e.getMessage());
+        e = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(dir.resolve("missing.json"), host(Map.of())));
+        assertTrue(e.getMessage().contains("missing.json") && e.getMessage().contains("--config"), e.getMessage());
+    }
+
+    @Test
+    void malformedValuesNameTheKeyAndTheFile() throws IOException {
+        Path f = file("bad.json", "{\"WALKEEPER_STORAGE\": \"file:///ok\", \"PGPORT\": \"54x\", \"WALKEEPER_CONCURRENCY\": 0}");
+        CliConfiguration c = CliConfiguration.load(f, host(Map.of()));
+        assertEquals(URI.create("file:///ok"), c.storage());
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> c.pgConnection("alice"));
+        assertTrue(e.getMessage().contains("PGPORT in " + f) && e.getMessage().contains("54x"), e.getMessage());
+        e = assertThrows(ConfigurationException.class, c::concurrency);
+        assertTrue(e.getMessage().contains("WALKEEPER_CONCURRENCY in " + f), e.getMessage());
+
+        for (String bad : List.of("not a uri", "/var/backups/pg", "file://host/dir", "file:relative")) {
+            Path g = file("uri.json", "{\"WALKEEPER_STORAGE\": \"" + bad + "\"}");
+            e = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(g, host(Map.of())).storage(), bad);
+            assertTrue(e.getMessage().contains("WALKEEPER_STORAGE in " + g), e.getMessage());
+        }
+        e = assertThrows(ConfigurationException.class,
+                () -> CliConfiguration.load(null, host(Map.of("WALKEEPER_LOG_LEVEL", "loud"))).logLevel());
+        assertTrue(e.getMessage().contains("environment variable WALKEEPER_LOG_LEVEL"), e.getMessage());
+    }
+
+    @Test
+    void brokenFilesAreConfigurationErrors() throws IOException {
+        for (String json : List.of("{\"WALKEEPER_STORAGE\": ", "[1, 2]", "{\"A\": 1, \"A\": 2}",
+                "{\"WALKEEPER_STORAGE\": {\"nested\": true}}")) {
+            Path f = file("broken.json", json);
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(f, host(Map.of())), json);
+            assertTrue(e.getMessage().contains(f.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void connectionDefaultsFollowLibpq() {
+        CliConfiguration c = CliConfiguration.load(null, host(Map.of()));
+        assertEquals(new PgConnection("127.0.0.1", 5432, "alice", null, "postgres"), c.pgConnection("alice"));
+        assertTrue(c.pgHostNote().isPresent());
+        CliConfiguration d = CliConfiguration.load(null, host(Map.of("PGHOST", "db.example", "PGDATABASE", "app",
+                "PGUSER", "wk", "PGPASSWORD", " spaces kept ")));
+        assertEquals(new PgConnection("db.example", 5432, "wk", " spaces kept ", "app"), d.pgConnection("alice"));
+        assertTrue(d.pgHostNote().isEmpty());
+    }
+
+    @Test
+    void walFetchEnvironmentCarriesOnlyNonSecretSettingsFromTheEnvironment() throws IOException {
+        CliConfiguration envOnly = CliConfiguration.load(null, host(Map.of("WALG_FILE_PREFIX", "/x", "PGPASSWORD", "pw")));
+        assertEquals(Map.of("WALKEEPER_STORAGE", "file:///x", "WALKEEPER_COMPRESSION", "lz4"), envOnly.walFetchEnvironment());
+
+        CliConfiguration s3 = CliConfiguration.load(null, host(Map.of("WALKEEPER_STORAGE", "s3://b/p", "AWS_REGION", "eu",
+                "AWS_ACCESS_KEY_ID", "AKIA", "AWS_SECRET_ACCESS_KEY", "shh")));
+        assertEquals(Map.of("WALKEEPER_STORAGE", "s3://b/p", "WALKEEPER_COMPRESSION", "lz4", "AWS_REGION", "eu"),
+                s3.walFetchEnvironment());
+        assertEquals(List.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"), s3.secretsFromEnvironment());
+
+        Path f = file("cfg.json", "{\"WALKEEPER_STORAGE\": \"file:///in/file\", \"WALKEEPER_COMPRESSION\": \"zstd\"}");
+        assertEquals(Map.of(), CliConfiguration.load(f, host(Map.of("PGPORT", "5433"))).walFetchEnvironment());
+        assertEquals(Map.of("WALKEEPER_STORAGE", "file:///override"),
+                CliConfiguration.load(f, host(Map.of("WALKEEPER_STORAGE", "file:///override"))).walFetchEnvironment());
+    }
+
+    @Test
+    void secretsAreRecognised() {
+        assertTrue(CliConfiguration.isSecret("PGPASSWORD"));
+        assertTrue(CliConfiguration.isSecret("AWS_SECRET_ACCESS_KEY"));
+        assertTrue(CliConfiguration.isSecret("s3.secret-access-key"));
+        assertTrue(CliConfiguration.isSecret("s3.access-key-id"));
+        assertFalse(CliConfiguration.isSecret("AWS_REGION"));
+        assertFalse(CliConfiguration.isSecret("WALKEEPER_STORAGE"));
+    }
+}

@@ -1,0 +1,120 @@
+package io.walkeeper.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs the CLI in this JVM against a repository in a temporary directory; no PostgreSQL needed. */
+class CliExecutionTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        HostEnvironment host = new HostEnvironment(env, dir.resolve("home"), "alice",
+                Launcher.script(Path.of("/opt/walkeeper/bin/walkeeper")));
+        int code = WalKeeperCli.execute(args, host, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Map<String, String> repoEnv() throws IOException {
+        Path repo = Files.createDirectories(dir.resolve("repo"));
+        Map<String, String> env = new HashMap<>();
+        env.put("WALKEEPER_STORAGE", repo.toUri().toString());
+        return env;
+    }
+
+    @Test
+    void walFetchOfAMissingSegmentExitsFourAndWritesNothing() throws IOException {
+        Path dest = dir.resolve("RECOVERYXLOG");
+        Run r = run(repoEnv(), "wal-fetch", "000000010000000000000042", dest.toString());
+        assertEquals(4, r.code(), r.toString());
+        assertTrue(r.err().contains("000000010000000000000042 is not in the archive"), r.err());
+        assertFalse(Files.exists(dest));
+    }
+
+    @Test
+    void walPushOfABadNameIsAnInvalidRequest() throws IOException {
+        Path file = Files.writeString(dir.resolve("notawal"), "x");
+        Run r = run(repoEnv(), "wal-push", file.toString());
+        assertEquals(9, r.code(), r.toString());
+        assertTrue(r.err().startsWith("ERROR: 'notawal' is not a WAL file name"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void missingStorageIsAConfigurationError() {
+        Run r = run(Map.of(), "backup-list");
+        assertEquals(3, r.code(), r.toString());
+        assertTrue(r.err().contains("ERROR: No storage configured"), r.err());
+    }
+
+    @Test
+    void malformedConfigFileIsAConfigurationErrorButHelpStillWorks() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"WALKEEPER_STORAGE\": ");
+        Run r = run(Map.of(), "--config", bad.toString(), "backup-list");
+        assertEquals(3, r.code(), r.toString());
+        assertTrue(r.err().contains(bad.toString()) && r.err().contains("not valid JSON"), r.err());
+        assertEquals(0, run(Map.of(), "--config", bad.toString(), "backup-list", "--help").code());
+    }
+
+    @Test
+    void emptyRepositoryListsNothing() throws IOException {
+        Map<String, String> env = repoEnv();
+        Run r = run(env, "backup-list");
+        assertEquals(0, r.code(), r.toString());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("No backups in"), r.err());
+        Run json = run(env, "backup-list", "--json");
+        assertEquals(0, json.code(), json.toString());
+        assertEquals("[ ]", json.out().trim());
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertEquals(2, run(Map.of()).code());
+        assertEquals(2, run(Map.of(), "wal-push").code());
+        assertEquals(2, run(Map.of(), "no-such-command").code());
+        Run r = run(Map.of(), "backup-fetch", "/r", "LATEST", "--recovery-target-time", "2026-11-21 10:15:03");
+        assertEquals(2, r.code(), r.toString());
+        assertTrue(r.err().contains("no time zone"), r.err());
+    }
+
+    @Test
+    void backupPushNeedsADataDirectory() throws IOException {
+        Run r = run(repoEnv(), "backup-push");
+        assertEquals(3, r.code(), r.toString());
+        assertTrue(r.err().contains("PGDATA"), r.err());
+    }
+
+    @Test
+    void helpAndVersion() {
+        Run help = run(Map.of(), "--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("wal-push") && help.out().contains("Exit codes"), help.out());
+        for (String command : new String[] {"wal-push", "wal-fetch", "backup-push", "backup-fetch", "backup-list", "demo"}) {
+            Run r = run(Map.of(), command, "--help");
+            assertEquals(0, r.code(), command);
+            assertTrue(r.out().startsWith("Usage: walkeeper " + command), r.out());
+            assertEquals("", r.err(), command);
+        }
+        Run version = run(Map.of(), "--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("walkeeper "), version.out());
+    }
+}
