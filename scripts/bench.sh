@@ -98,13 +98,31 @@ t0=$(now); wk backup-fetch "$WORK/restored" "$name" >/dev/null 2>"$WORK/restore.
 wk_restore=$(secs "$t0" "$t1")
 rm -rf "$WORK/restored"
 
-# WAL: make segments, then time pushing copies of them into a fresh repository one call at a time
-mkdir -p "$WORK/segs" "$WORK/repo2" "$WORK/fetched"
+# archive_command drain: stop archiving, make SEGMENTS segments, start it again and time until the
+# archiver has stored all of them (this includes wal-push's look-ahead)
+psql -qAtc "ALTER SYSTEM SET archive_command = '/bin/false'" -c "SELECT pg_reload_conf()" postgres >/dev/null
+sleep 1
+before=$(psql -qAtc "SELECT archived_count FROM pg_stat_archiver" postgres)
 for i in $(seq 1 "$SEGMENTS"); do
   psql -qAtc "UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid % 97 = $((i % 97)); SELECT pg_switch_wal()" postgres >/dev/null
 done
-psql -qAtc "CHECKPOINT" postgres
-ls "$DATA/pg_wal" | grep -E '^[0-9A-F]{24}$' | head -n "$SEGMENTS" | while read -r s; do cp "$DATA/pg_wal/$s" "$WORK/segs/$s"; done
+psql -qAtc "ALTER SYSTEM RESET archive_command" postgres >/dev/null
+t0=$(now)
+psql -qAtc "SELECT pg_reload_conf()" postgres >/dev/null
+while :; do
+  done_n=$(psql -qAtc "SELECT archived_count FROM pg_stat_archiver" postgres)
+  [ $((done_n - before)) -ge "$SEGMENTS" ] && break
+  sleep 0.05
+done
+t1=$(now)
+drain_per=$(per "$t0" "$t1" "$SEGMENTS")
+
+# WAL: time pushing copies of the segments just archived into a fresh repository, one call at a time
+# (no look-ahead: the copies have no archive_status), then fetching them back
+mkdir -p "$WORK/segs" "$WORK/repo2" "$WORK/fetched"
+# only segments PostgreSQL has archived: the others are recycled files waiting to be reused
+ls "$DATA/pg_wal/archive_status" | grep -E '^[0-9A-F]{24}\.done$' | sed 's/\.done$//' | sort | tail -n "$SEGMENTS" \
+  | while read -r s; do cp "$DATA/pg_wal/$s" "$WORK/segs/$s"; done
 [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$WORK/segs" "$WORK/repo2" "$WORK/fetched"
 cat > "$WORK/walkeeper2.json" <<JSON
 {"WALKEEPER_STORAGE": "file://$WORK/repo2", "WALKEEPER_COMPRESSION": "lz4"}
@@ -130,5 +148,6 @@ printf '%-46s %10s %14s %12s\n' "pgBackRest full lz4 p2 (anchor median, s50)" "5
 printf '%-46s %10s %14s %12s\n' "walkeeper backup-fetch (restore)" "$wk_restore" "-" "$(ratio "$wk_restore" 5.183)x pgbr"
 printf '%-46s %10s %14s %12s\n' "pgBackRest restore lz4 p2 (anchor median, s50)" "5.183" "-" "-"
 printf '%-46s %10s %14s %12s\n' "walkeeper wal-push per segment ($n)" "$push_per" "-" "$(ratio "$push_per" 0.081)x pgbr"
+printf '%-46s %10s %14s %12s\n' "walkeeper archive_command drain per segment" "$drain_per" "-" "$(ratio "$drain_per" 0.082)x pgbr"
 printf '%-46s %10s %14s %12s\n' "walkeeper wal-fetch per segment ($n)" "$fetch_per" "-" "$(ratio "$fetch_per" 0.084)x pgbr"
 printf '%-46s %10s\n' "fetched segments identical to pushed ones" "$cmp_ok"

@@ -55,6 +55,13 @@ public final class CliConfiguration {
     public static final String CONCURRENCY = "WALKEEPER_CONCURRENCY";
     /** Size after which a backup starts a new part: bytes, or a number with KB, MB or GB (powers of 1024). */
     public static final String PART_SIZE = "WALKEEPER_PART_SIZE";
+    /**
+     * How many ready WAL segments wal-push archives ahead of PostgreSQL asking for them, in
+     * parallel; 0 turns the look-ahead off. Default {@value #WAL_PUSH_AHEAD_DEFAULT}.
+     */
+    public static final String WAL_PUSH_AHEAD = "WALKEEPER_WAL_PUSH_AHEAD";
+    /** Default of {@link #WAL_PUSH_AHEAD}. */
+    public static final int WAL_PUSH_AHEAD_DEFAULT = 8;
     /** Seconds a backup waits for its last WAL segment to reach the archive. */
     public static final String WAL_ARCHIVE_TIMEOUT = "WALKEEPER_WAL_ARCHIVE_TIMEOUT";
     /** {@code trace}, {@code debug}, {@code info} (default), {@code warn}, {@code error} or {@code off}. */
@@ -103,6 +110,7 @@ public final class CliConfiguration {
             AWS_SECRET_ACCESS_KEY, "s3.secret-access-key");
     private static final Set<String> SECRETS = Set.of(PGPASSWORD, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY);
     private static final Set<String> KEYS = Set.of(CONFIG, STORAGE, COMPRESSION, DELTA_MAX_STEPS, CONCURRENCY, PART_SIZE,
+            WAL_PUSH_AHEAD,
             WAL_ARCHIVE_TIMEOUT, LOG_LEVEL, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, WALG_FILE_PREFIX,
             WALG_S3_PREFIX, WALG_AZ_PREFIX, WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS,
             WALG_UPLOAD_CONCURRENCY, AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,
@@ -301,6 +309,15 @@ public final class CliConfiguration {
     public OptionalInt concurrency() {
         return first(List.of(CONCURRENCY, WALG_UPLOAD_CONCURRENCY)).map(v -> OptionalInt.of(integer(v, 1, 1024)))
                 .orElse(OptionalInt.empty());
+    }
+
+    /**
+     * Returns how many ready WAL segments wal-push archives ahead.
+     *
+     * @return 0 to 64; {@value #WAL_PUSH_AHEAD_DEFAULT} if unset
+     */
+    public int walPushAhead() {
+        return first(List.of(WAL_PUSH_AHEAD)).map(v -> integer(v, 0, 64)).orElse(WAL_PUSH_AHEAD_DEFAULT);
     }
 
     /**

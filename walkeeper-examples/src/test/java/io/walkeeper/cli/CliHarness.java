@@ -1,7 +1,6 @@
 package io.walkeeper.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,14 +32,22 @@ final class CliHarness {
     CliHarness(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path jar = dir.resolve("walkeeper-cli.jar");
+        // the repository's own launcher, in the layout it expects: bin/walkeeper and the jar under target/
+        Path target = Files.createDirectories(dir.resolve("walkeeper-examples/target"));
+        Path jar = target.resolve("walkeeper-cli.jar");
         Files.copy(builtJar(), jar, StandardCopyOption.REPLACE_EXISTING);
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        launcher = bin.resolve("walkeeper");
+        Files.copy(repositoryRoot().resolve("bin/walkeeper"), launcher, StandardCopyOption.REPLACE_EXISTING);
+        for (Path p : new Path[] {dir.resolve("walkeeper-examples"), target, bin, launcher}) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
-        launcher = dir.resolve("walkeeper");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(launcher, "#!/bin/sh\nexec '" + java + "' -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "
-                + "-Dwalkeeper.launcher='" + launcher + "' -jar '" + jar + "' \"$@\"\n", StandardCharsets.UTF_8);
-        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    static Path repositoryRoot() {
+        Path target = Path.of(System.getProperty("walkeeper.examples.target", "target")).toAbsolutePath();
+        return target.getParent().getParent();
     }
 
     static Path builtJar() throws IOException {

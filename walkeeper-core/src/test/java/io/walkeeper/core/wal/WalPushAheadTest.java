@@ -1,0 +1,56 @@
+package io.walkeeper.core.wal;
+
+import io.walkeeper.core.repo.ObjectFormat;
+import io.walkeeper.core.repo.Providers;
+import io.walkeeper.core.repo.Repository;
+import io.walkeeper.testkit.InMemoryBlobStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WalPushAheadTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void pushesTheOldestReadySegmentsAndMarksOnlyWhatWasStored() throws IOException {
+        InMemoryBlobStore store = new InMemoryBlobStore();
+        DefaultWalArchiver archiver = new DefaultWalArchiver(new Repository(store,
+                new ObjectFormat(Providers.codec("lz4"), null, null, Providers.codecs())));
+        Path wal = Files.createDirectories(dir.resolve("pg_wal/archive_status"));
+        for (int i = 1; i <= 6; i++) {
+            String name = String.format("0000000100000000000000%02X", i);
+            Files.write(dir.resolve("pg_wal").resolve(name), DefaultWalArchiverTest.segment(name, 42L, i));
+            Files.writeString(wal.resolve(name + (i == 6 ? ".done" : ".ready")), "");
+        }
+        // a damaged segment: refused by the archiver, so it must get no marker
+        Files.write(dir.resolve("pg_wal/000000010000000000000004"), new byte[100]);
+        Files.writeString(wal.resolve("00000002.history.ready"), "");
+        Files.writeString(dir.resolve("pg_wal/00000002.history"), "1\t0/3000000\tno target\n");
+
+        Path markers = dir.resolve("pg_wal/.walkeeper-pushed/abc");
+        List<String> pushed = new WalPushAhead(archiver, 3).pushReady(dir.resolve("pg_wal"), "000000010000000000000001", 3, markers);
+
+        assertEquals(List.of("000000010000000000000002", "000000010000000000000003"), pushed);
+        assertTrue(Files.exists(markers.resolve("000000010000000000000002")));
+        assertTrue(Files.exists(markers.resolve("000000010000000000000003")));
+        assertFalse(Files.exists(markers.resolve("000000010000000000000004")), "a failed push leaves no marker");
+        assertFalse(Files.exists(markers.resolve("000000010000000000000001")), "the current file is the caller's");
+        assertTrue(store.head("wal/000000010000000000000002.lz4").isPresent());
+        assertFalse(store.head("wal/000000010000000000000005.lz4").isPresent(), "at most 3 were tried");
+        assertFalse(store.head("wal/00000002.history.lz4").isPresent(), "only segments are pushed ahead");
+
+        // PostgreSQL marks the file it archived itself done; the next round skips what is already marked
+        Files.move(wal.resolve("000000010000000000000001.ready"), wal.resolve("000000010000000000000001.done"));
+        List<String> next = new WalPushAhead(archiver, 3).pushReady(dir.resolve("pg_wal"), "000000010000000000000002", 8, markers);
+        assertEquals(List.of("000000010000000000000005"), next);
+    }
+}
