@@ -38,11 +38,10 @@ DATA=$WORK/data
 REPO=$WORK/repo
 CLI=$WORK/cli
 mkdir -p "$REPO" "$CLI"
-cp "$jar" "$CLI/walkeeper-cli.jar"
-[ -f "$jar.jsa" ] && cp "$jar.jsa" "$CLI/walkeeper-cli.jar.jsa"
-cp "$root/bin/walkeeper" "$CLI/walkeeper"
-export WALKEEPER_JAR=$CLI/walkeeper-cli.jar
-chmod -R a+rX "$CLI"
+# the repository's own launcher and jar (with its class-data sharing archive), as a DBA runs them;
+# the postgres OS user must be able to read the checkout
+ln -s "$root/bin/walkeeper" "$CLI/walkeeper"
+export WALKEEPER_JAR=$jar
 cat > "$WORK/walkeeper.json" <<JSON
 {"WALKEEPER_STORAGE": "file://$REPO", "WALKEEPER_COMPRESSION": "lz4"}
 JSON

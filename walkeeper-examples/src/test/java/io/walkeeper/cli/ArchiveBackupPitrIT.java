@@ -43,6 +43,7 @@ class ArchiveBackupPitrIT {
     private String targetTime;
     private String targetXid;
     private String targetLsn;
+    private String tablespaceOid;
 
     @BeforeAll
     void archiveBackupAndWrite() throws Exception {
@@ -60,6 +61,15 @@ class ArchiveBackupPitrIT {
         source.initdb().start();
         binDir = source.binDir();
         source.pgbenchInit(5);
+        // a tablespace outside the data directory, and an unlogged table, as in a real cluster
+        Path tablespace = Files.createDirectories(work.resolve("ts-source"));
+        source.grantToPostgresUser(tablespace);
+        source.execute("CREATE TABLESPACE ts1 LOCATION '" + tablespace + "'");
+        tablespaceOid = source.queryString("SELECT oid::text FROM pg_tablespace WHERE spcname = 'ts1'");
+        source.execute("CREATE TABLE in_ts(id int PRIMARY KEY, v text) TABLESPACE ts1");
+        source.execute("INSERT INTO in_ts SELECT g, md5(g::text) FROM generate_series(1, 20000) g");
+        source.execute("CREATE UNLOGGED TABLE scratch(id int)");
+        source.execute("INSERT INTO scratch SELECT generate_series(1, 1000)");
 
         cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres");
         PgbenchRun load = source.pgbenchStart(2, 8);
@@ -148,8 +158,10 @@ class ArchiveBackupPitrIT {
 
     private void verifyRestore(String label, int expectedUpTo, String... targetArgs) throws Exception {
         Path dest = work.resolve("restore-" + label);
+        Path tablespace = work.resolve("ts-" + label);
         String[] args = Stream.concat(Stream.of("--config", config.toString(), "backup-fetch", dest.toString(), "LATEST",
-                "--recovery-target-action", "promote"), Stream.of(targetArgs)).toArray(String[]::new);
+                "--recovery-target-action", "promote", "--tablespace-mapping", tablespaceOid + "=" + tablespace),
+                Stream.of(targetArgs)).toArray(String[]::new);
         CliHarness.Result fetch = cli.run(args);
         assertEquals(0, fetch.exitCode(), fetch.toString());
         assertTrue(Files.exists(dest.resolve("recovery.signal")), "recovery.signal written");
@@ -158,6 +170,10 @@ class ArchiveBackupPitrIT {
         // keep the restored server from archiving a new timeline into the repository the other restores read
         Files.writeString(dest.resolve("postgresql.auto.conf"), "archive_mode = off\n", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);
+        assertTrue(Files.isSymbolicLink(dest.resolve("pg_tblspc/" + tablespaceOid)), "tablespace link");
+        assertTrue(Files.readString(dest.resolve("tablespace_map")).startsWith(tablespaceOid + " " + tablespace),
+                "tablespace_map points at the new location");
+        PostgresCluster.fixOwnership(tablespace);
         try (PostgresCluster restored = PostgresCluster.existing(dest, binDir, 0)) {
             restored.start();
             awaitRecoveryEnd(restored);
@@ -167,6 +183,9 @@ class ArchiveBackupPitrIT {
             String marks = restored.queryString("SELECT count(*) || ':' || md5(string_agg(id || batch || at::text, ',' ORDER BY id)) FROM marks");
             assertEquals(marksUpTo.get(expectedUpTo), marks, label + " restore must hold exactly the rows up to id " + expectedUpTo);
             assertEquals(expectedUpTo, restored.queryLong("SELECT max(id) FROM marks"));
+            assertEquals(tablespace.toString(), restored.queryString("SELECT pg_tablespace_location(oid) FROM pg_tablespace "
+                    + "WHERE spcname = 'ts1'"));
+            assertEquals(0, restored.queryLong("SELECT count(*) FROM scratch"), "an unlogged table comes back empty");
         }
     }
 
