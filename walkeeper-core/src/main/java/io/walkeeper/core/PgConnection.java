@@ -7,7 +7,7 @@ import java.util.Objects;
  * database, as libpq's {@code PGHOST}, {@code PGPORT}, {@code PGUSER}, {@code PGPASSWORD} and
  * {@code PGDATABASE}. Immutable.
  *
- * @param host a host name or IP address
+ * @param host a host name or IP address, or a Unix socket directory (starting with {@code /}) as in libpq
  * @param port the TCP port
  * @param user the role; it needs superuser rights or EXECUTE on the backup functions
  * @param password the password, or {@code null} (never logged)

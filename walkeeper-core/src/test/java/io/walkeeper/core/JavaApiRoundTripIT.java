@@ -57,7 +57,7 @@ class JavaApiRoundTripIT {
             try (WalKeeper wk = WalKeeper.builder()
                     .storage(URI.create("file://" + repo), Map.of())
                     .compression("lz4")
-                    .postgres(PgConnection.of("127.0.0.1", source.port(), "postgres"), source.dataDir())
+                    .postgres(PgConnection.of(source.socketDir().toString(), source.port(), "postgres"), source.dataDir())
                     .walArchiveTimeout(Duration.ofSeconds(60))
                     .build();
                  StagedWalPusher pusher = new StagedWalPusher(wk, staging)) {

@@ -43,6 +43,8 @@ public final class CliConfiguration {
     public static final String CONFIG = "WALKEEPER_CONFIG";
     /** The file looked for in the home directory. */
     public static final String HOME_FILE = ".walkeeper.json";
+    /** WAL-G's file in the home directory, read when {@link #HOME_FILE} is absent. */
+    public static final String WALG_HOME_FILE = ".walg.json";
     /** Repository location, a URI such as {@code file:///var/backups/pg} or {@code s3://bucket/prefix}. */
     public static final String STORAGE = "WALKEEPER_STORAGE";
     /** Codec for new objects: {@code lz4} (default), {@code zstd}, {@code brotli}, {@code xz}, {@code none}. */
@@ -70,7 +72,9 @@ public final class CliConfiguration {
     public static final String LOG_LEVEL_DEFAULT = "info";
     /** The data directory (libpq's name). */
     public static final String PGDATA = "PGDATA";
-    /** Server host; a Unix socket directory (or nothing) means 127.0.0.1. */
+    /** Unix socket directories tried, in order, when {@value #PGHOST} is not set (libpq's defaults). */
+    public static final List<String> DEFAULT_SOCKET_DIRECTORIES = List.of("/var/run/postgresql", "/tmp");
+    /** Server host, or a Unix socket directory (starting with {@code /}) as in libpq. */
     public static final String PGHOST = "PGHOST";
     /** Server port, default 5432. */
     public static final String PGPORT = "PGPORT";
@@ -168,6 +172,9 @@ public final class CliConfiguration {
         } else if (host.home() != null && Files.isRegularFile(host.home().resolve(HOME_FILE))) {
             file = host.home().resolve(HOME_FILE);
             origin = "found in the home directory";
+        } else if (host.home() != null && Files.isRegularFile(host.home().resolve(WALG_HOME_FILE))) {
+            file = host.home().resolve(WALG_HOME_FILE);
+            origin = "WAL-G's configuration, found in the home directory";
         }
         List<Layer> layers = new ArrayList<>();
         Map<String, String> fromEnv = new LinkedHashMap<>();
@@ -397,38 +404,43 @@ public final class CliConfiguration {
     }
 
     /**
-     * Returns how to connect to PostgreSQL, libpq style. pgjdbc cannot use Unix sockets, so an
-     * unset {@value #PGHOST} or one naming a socket directory means {@code 127.0.0.1}
-     * (see {@link #pgHostNote()}).
+     * Returns how to connect to PostgreSQL, libpq style: {@value #PGHOST} is a host name or a
+     * Unix socket directory; when it is unset, the server's socket in one of
+     * {@link #DEFAULT_SOCKET_DIRECTORIES} is used if it exists, else localhost over TCP.
      *
      * @param osUserName the default role
      * @return the connection settings
      */
     public PgConnection pgConnection(String osUserName) {
-        String host = first(List.of(PGHOST)).map(Value::trimmed).filter(h -> !h.startsWith("/")).orElse("127.0.0.1");
         int port = first(List.of(PGPORT)).map(v -> integer(v, 1, 65535)).orElse(5432);
+        String host = first(List.of(PGHOST)).map(Value::trimmed).orElseGet(() -> defaultHost(port));
         String user = first(List.of(PGUSER)).map(Value::trimmed).orElse(osUserName);
         String password = first(List.of(PGPASSWORD)).map(Value::text).orElse(null);
         String database = first(List.of(PGDATABASE)).map(Value::trimmed).orElse("postgres");
         return new PgConnection(host, port, user, password, database);
     }
 
+    /** libpq's default when PGHOST is unset: the server's Unix socket if one is there, else localhost over TCP. */
+    private static String defaultHost(int port) {
+        for (String dir : DEFAULT_SOCKET_DIRECTORIES) {
+            if (Files.exists(Path.of(dir, ".s.PGSQL." + port))) {
+                return dir;
+            }
+        }
+        return "localhost";
+    }
+
     /**
-     * Explains a fallback to {@code 127.0.0.1}, if {@link #pgConnection(String)} made one.
+     * Explains where {@link #pgConnection(String)} connects when {@value #PGHOST} is not set.
      *
-     * @return the explanation, or empty
+     * @return the explanation, or empty when PGHOST is set
      */
     public Optional<String> pgHostNote() {
-        Optional<Value> host = first(List.of(PGHOST));
-        if (host.isEmpty()) {
-            return Optional.of("PGHOST is not set; connecting to 127.0.0.1 over TCP (libpq would use a Unix socket, "
-                    + "which the JDBC driver cannot)");
+        if (first(List.of(PGHOST)).isPresent()) {
+            return Optional.empty();
         }
-        if (host.get().trimmed().startsWith("/")) {
-            return Optional.of(host.get().origin() + " names the socket directory " + host.get().trimmed()
-                    + "; connecting to 127.0.0.1 over TCP instead (the JDBC driver cannot use Unix sockets)");
-        }
-        return Optional.empty();
+        return Optional.of("PGHOST is not set; using the Unix socket in " + String.join(" or ", DEFAULT_SOCKET_DIRECTORIES)
+                + " if the server has one there, else localhost over TCP");
     }
 
     /**

@@ -99,8 +99,8 @@ class CliConfigurationTest {
         assertEquals(7, c.deltaMaxSteps().getAsInt());
         assertEquals(3, c.concurrency().getAsInt());
         assertEquals(Path.of("/var/lib/postgresql/15/main"), c.pgData().orElseThrow());
-        assertEquals(new PgConnection("127.0.0.1", 5433, "backup", "s3cret", "postgres"), c.pgConnection("alice"));
-        assertTrue(c.pgHostNote().orElseThrow().contains("/var/run/postgresql"));
+        assertEquals(new PgConnection("/var/run/postgresql", 5433, "backup", "s3cret", "postgres"), c.pgConnection("alice"));
+        assertTrue(c.pgHostNote().isEmpty(), "PGHOST names the socket directory, which is used as is");
         assertEquals(Optional.of(walg.toAbsolutePath()), c.file());
         assertTrue(c.notes().stream().anyMatch(n -> n.contains("WALG_PREVENT_WAL_OVERWRITE")), c.notes().toString());
         assertTrue(c.notes().stream().anyMatch(n -> n.contains("WALG_TAR_SIZE_THRESHOLD")), c.notes().toString());
@@ -204,8 +204,10 @@ class CliConfigurationTest {
     @Test
     void connectionDefaultsFollowLibpq() {
         CliConfiguration c = CliConfiguration.load(null, host(Map.of()));
-        assertEquals(new PgConnection("127.0.0.1", 5432, "alice", null, "postgres"), c.pgConnection("alice"));
-        assertTrue(c.pgHostNote().isPresent());
+        // no server socket exists on this port in the default directories, so libpq would use localhost
+        CliConfiguration unusedPort = CliConfiguration.load(null, host(Map.of("PGPORT", "1")));
+        assertEquals(new PgConnection("localhost", 1, "alice", null, "postgres"), unusedPort.pgConnection("alice"));
+        assertTrue(c.pgHostNote().orElseThrow().contains("/var/run/postgresql"));
         CliConfiguration d = CliConfiguration.load(null, host(Map.of("PGHOST", "db.example", "PGDATABASE", "app",
                 "PGUSER", "wk", "PGPASSWORD", " spaces kept ")));
         assertEquals(new PgConnection("db.example", 5432, "wk", " spaces kept ", "app"), d.pgConnection("alice"));
@@ -237,5 +239,15 @@ class CliConfigurationTest {
         assertTrue(CliConfiguration.isSecret("s3.access-key-id"));
         assertFalse(CliConfiguration.isSecret("AWS_REGION"));
         assertFalse(CliConfiguration.isSecret("WALKEEPER_STORAGE"));
+    }
+
+    @Test
+    void aWalgFileInTheHomeDirectoryIsReadWhenThereIsNoWalkeeperFile() throws Exception {
+        Path home = java.nio.file.Files.createDirectories(dir.resolve("home"));
+        java.nio.file.Files.writeString(home.resolve(".walg.json"), "{\"WALG_FILE_PREFIX\": \"/srv/walg\"}");
+        assertEquals(URI.create("file:///srv/walg"), CliConfiguration.load(null, host(Map.of())).storage());
+        java.nio.file.Files.writeString(home.resolve(".walkeeper.json"), "{\"WALKEEPER_STORAGE\": \"file:///srv/wk\"}");
+        assertEquals(URI.create("file:///srv/wk"), CliConfiguration.load(null, host(Map.of())).storage(),
+                "walkeeper's own file comes first");
     }
 }

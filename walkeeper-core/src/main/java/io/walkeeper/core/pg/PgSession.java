@@ -32,7 +32,7 @@ public final class PgSession implements AutoCloseable {
     /**
      * Connects.
      *
-     * @param settings where to connect
+     * @param settings where to connect; a host starting with {@code /} is a Unix socket directory
      * @return the session
      * @throws PostgresException if the server cannot be reached or is older than 12
      */
@@ -45,7 +45,14 @@ public final class PgSession implements AutoCloseable {
         props.setProperty("ApplicationName", "walkeeper");
         props.setProperty("connectTimeout", "30");
         props.setProperty("tcpKeepAlive", "true");
-        String url = "jdbc:postgresql://" + hostForUrl(settings.host()) + ":" + settings.port() + "/" + settings.database();
+        String host = settings.host();
+        if (host.startsWith("/")) {
+            // a socket directory, as in libpq: talk to <dir>/.s.PGSQL.<port>
+            props.setProperty("socketFactory", UnixDomainSocketFactory.class.getName());
+            props.setProperty("socketFactoryArg", UnixDomainSocketFactory.socketFile(host, settings.port()).toString());
+            host = "localhost";
+        }
+        String url = "jdbc:postgresql://" + hostForUrl(host) + ":" + settings.port() + "/" + settings.database();
         try {
             Connection c = DriverManager.getConnection(url, props);
             c.setAutoCommit(true);

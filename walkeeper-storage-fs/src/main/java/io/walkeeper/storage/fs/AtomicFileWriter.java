@@ -186,10 +186,14 @@ final class AtomicFileWriter {
             try {
                 Files.createDirectory(p);
             } catch (FileAlreadyExistsException e) {
-                if (!Files.isDirectory(p)) {
-                    throw e;
+                if (Files.isDirectory(p)) {
+                    continue;
                 }
-                continue;
+                if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+                    // created by another writer and removed again as empty by a concurrent delete
+                    throw new NoSuchFileException(p.toString(), null, "removed while being created");
+                }
+                throw e;
             }
             DirectorySync.sync(p.getParent());
         }
