@@ -50,7 +50,7 @@ class BadInputIT {
         Path staging = Files.createDirectories(work.resolve("staging"));
         pg = PostgresCluster.builder().dataDir(work.resolve("data")).build();
         pg.grantToPostgresUser(staging);
-        pg.archiveCommand("test ! -f " + staging + "/%f && cp %p " + staging + "/%f");
+        pg.archiveCommand(JavaApiRoundTripIT.StagedWalPusher.stagingCommand(staging));
         pg.initdb().start();
         pg.pgbenchInit(1);
         wk = WalKeeper.builder().storage(URI.create("file://" + work.resolve("repo")), Map.of())

@@ -50,7 +50,7 @@ class JavaApiRoundTripIT {
         Path repo = tmp.resolve("repo");
         try (PostgresCluster source = PostgresCluster.builder().dataDir(tmp.resolve("source")).build()) {
             source.grantToPostgresUser(staging);
-            source.archiveCommand("test ! -f " + staging + "/%f && cp %p " + staging + "/%f");
+            source.archiveCommand(StagedWalPusher.stagingCommand(staging));
             source.initdb().start();
             source.pgbenchInit(2);
 
@@ -138,11 +138,16 @@ class JavaApiRoundTripIT {
         private final Thread thread;
         private volatile Throwable failure;
 
+        /** An archive_command that stages a file atomically: copy to a hidden name, then rename. */
+        static String stagingCommand(Path staging) {
+            return "test ! -f " + staging + "/%f && cp %p " + staging + "/.%f.tmp && mv " + staging + "/.%f.tmp " + staging + "/%f";
+        }
+
         StagedWalPusher(WalKeeper wk, Path staging) {
             thread = new Thread(() -> {
                 while (running.get()) {
                     try (Stream<Path> files = Files.list(staging)) {
-                        for (Path f : files.sorted().toList()) {
+                        for (Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).sorted().toList()) {
                             wk.walArchiver().push(f);
                             Files.delete(f);
                         }
