@@ -30,4 +30,35 @@ final class CodecSettings {
                             : " (accepted: " + new TreeSet<>(known) + ")"));
         }
     }
+
+    /**
+     * Reads an integer setting that must lie in a range.
+     *
+     * @param codec the codec name, for the message
+     * @param settings the settings given
+     * @param key the setting's key
+     * @param min the lowest accepted value
+     * @param max the highest accepted value
+     * @param defaultValue the value when the key is absent
+     * @return the value, or {@code defaultValue} when the key is absent
+     * @throws ConfigurationException if the value is not an integer from {@code min} to {@code max}
+     */
+    static int intInRange(String codec, Map<String, String> settings, String key, int min, int max, int defaultValue) {
+        String value = settings.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        String message = "Cannot configure compression codec '" + codec + "': " + key + " '" + value
+                + "' is not an integer from " + min + " to " + max + " (default " + defaultValue + ")";
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(message, e);
+        }
+        if (parsed < min || parsed > max) {
+            throw new ConfigurationException(message);
+        }
+        return parsed;
+    }
 }

@@ -3,7 +3,6 @@ package io.walkeeper.compress;
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
-import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.spi.CompressionCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -73,30 +72,13 @@ public final class ZstdCodec implements CompressionCodec {
      *
      * @param settings codec settings
      * @return the configured codec
-     * @throws ConfigurationException if a key is unknown or the level is not an integer in range
+     * @throws io.walkeeper.api.ConfigurationException if a key is unknown or the level is not an integer in range
      */
     @Override
     public CompressionCodec configure(Map<String, String> settings) {
         CodecSettings.rejectUnknown(NAME, settings, Set.of(LEVEL));
-        String value = settings.get(LEVEL);
-        if (value == null) {
-            return level == LEVEL_DEFAULT ? this : new ZstdCodec(LEVEL_DEFAULT);
-        }
-        int parsed;
-        try {
-            parsed = Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(badLevel(value), e);
-        }
-        if (parsed < LEVEL_MIN || parsed > LEVEL_MAX) {
-            throw new ConfigurationException(badLevel(value));
-        }
+        int parsed = CodecSettings.intInRange(NAME, settings, LEVEL, LEVEL_MIN, LEVEL_MAX, LEVEL_DEFAULT);
         return parsed == level ? this : new ZstdCodec(parsed);
-    }
-
-    private static String badLevel(String value) {
-        return "Cannot configure compression codec 'zstd': " + LEVEL + " '" + value + "' is not an integer from "
-                + LEVEL_MIN + " to " + LEVEL_MAX + " (default " + LEVEL_DEFAULT + ")";
     }
 
     /**

@@ -64,6 +64,22 @@ public final class CliConfiguration {
     public static final String WAL_PUSH_AHEAD = "WALKEEPER_WAL_PUSH_AHEAD";
     /** Default of {@link #WAL_PUSH_AHEAD}. */
     public static final int WAL_PUSH_AHEAD_DEFAULT = 8;
+    /** OpenPGP public key (armored text) that new objects are encrypted to. */
+    public static final String PGP_PUBLIC_KEY = "WALKEEPER_PGP_PUBLIC_KEY";
+    /** File holding the OpenPGP public key. */
+    public static final String PGP_PUBLIC_KEY_PATH = "WALKEEPER_PGP_PUBLIC_KEY_PATH";
+    /** OpenPGP private key (armored text) that decrypts; encrypts too when no public key is given. */
+    public static final String PGP_KEY = "WALKEEPER_PGP_KEY";
+    /** File holding the OpenPGP private key. */
+    public static final String PGP_KEY_PATH = "WALKEEPER_PGP_KEY_PATH";
+    /** Passphrase of the OpenPGP private key. */
+    public static final String PGP_PASSPHRASE = "WALKEEPER_PGP_PASSPHRASE";
+    /** WAL-G: the private key, as {@link #PGP_KEY}. */
+    public static final String WALG_PGP_KEY = "WALG_PGP_KEY";
+    /** WAL-G: the private key file, as {@link #PGP_KEY_PATH}. */
+    public static final String WALG_PGP_KEY_PATH = "WALG_PGP_KEY_PATH";
+    /** WAL-G: the passphrase, as {@link #PGP_PASSPHRASE}. */
+    public static final String WALG_PGP_KEY_PASSPHRASE = "WALG_PGP_KEY_PASSPHRASE";
     /** Seconds a backup waits for its last WAL segment to reach the archive. */
     public static final String WAL_ARCHIVE_TIMEOUT = "WALKEEPER_WAL_ARCHIVE_TIMEOUT";
     /** {@code trace}, {@code debug}, {@code info} (default), {@code warn}, {@code error} or {@code off}. */
@@ -112,9 +128,18 @@ public final class CliConfiguration {
     private static final Map<String, String> S3_SETTINGS = mapOf(AWS_ENDPOINT, "s3.endpoint", AWS_REGION, "s3.region",
             AWS_S3_FORCE_PATH_STYLE, "s3.path-style", AWS_ACCESS_KEY_ID, "s3.access-key-id",
             AWS_SECRET_ACCESS_KEY, "s3.secret-access-key");
-    private static final Set<String> SECRETS = Set.of(PGPASSWORD, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY);
+    private static final Set<String> SECRETS = Set.of(PGPASSWORD, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, PGP_KEY,
+            PGP_PASSPHRASE, WALG_PGP_KEY, WALG_PGP_KEY_PASSPHRASE);
+    /** OpenPGP settings: walkeeper key, WAL-G key, provider setting. */
+    private static final List<List<String>> PGP_SETTINGS = List.of(
+            List.of(PGP_PUBLIC_KEY, "", "openpgp.public-key"),
+            List.of(PGP_PUBLIC_KEY_PATH, "", "openpgp.public-key-path"),
+            List.of(PGP_KEY, WALG_PGP_KEY, "openpgp.private-key"),
+            List.of(PGP_KEY_PATH, WALG_PGP_KEY_PATH, "openpgp.private-key-path"),
+            List.of(PGP_PASSPHRASE, WALG_PGP_KEY_PASSPHRASE, "openpgp.passphrase"));
     private static final Set<String> KEYS = Set.of(CONFIG, STORAGE, COMPRESSION, DELTA_MAX_STEPS, CONCURRENCY, PART_SIZE,
-            WAL_PUSH_AHEAD,
+            WAL_PUSH_AHEAD, PGP_PUBLIC_KEY, PGP_PUBLIC_KEY_PATH, PGP_KEY, PGP_KEY_PATH, PGP_PASSPHRASE, WALG_PGP_KEY,
+            WALG_PGP_KEY_PATH, WALG_PGP_KEY_PASSPHRASE,
             WAL_ARCHIVE_TIMEOUT, LOG_LEVEL, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, WALG_FILE_PREFIX,
             WALG_S3_PREFIX, WALG_AZ_PREFIX, WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS,
             WALG_UPLOAD_CONCURRENCY, AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,
@@ -299,6 +324,28 @@ public final class CliConfiguration {
     }
 
     /**
+     * Returns the OpenPGP settings for the {@code openpgp} encryption provider, if any key is
+     * configured: objects are then encrypted to the public key (or the private key's public
+     * part) and decrypted with the private key and passphrase.
+     *
+     * @return provider settings ({@code openpgp.*}), empty when encryption is off
+     */
+    public Optional<Map<String, String>> encryptionSettings() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (List<String> keys : PGP_SETTINGS) {
+            List<String> names = keys.get(1).isEmpty() ? List.of(keys.get(0)) : List.of(keys.get(0), keys.get(1));
+            first(names).ifPresent(v -> out.put(keys.get(2), keys.get(2).endsWith("-path")
+                    ? path(v.text(), v.key(), v.origin()).toString() : v.text()));
+        }
+        boolean hasKey = out.keySet().stream().anyMatch(k -> k.contains("key"));
+        if (!hasKey && !out.isEmpty()) {
+            throw new ConfigurationException("A passphrase is set (" + PGP_PASSPHRASE + ") but no OpenPGP key: set "
+                    + PGP_PUBLIC_KEY_PATH + " to encrypt and " + PGP_KEY_PATH + " to decrypt");
+        }
+        return out.isEmpty() ? Optional.empty() : Optional.of(out);
+    }
+
+    /**
      * Returns the longest delta chain; accepted and kept for when delta backups arrive.
      *
      * @return the number of steps, if set
@@ -462,6 +509,9 @@ public final class CliConfiguration {
         if (codec.map(v -> v.layer().environment()).orElse(environmentOnly && !out.isEmpty())) {
             out.put(COMPRESSION, compression());
         }
+        for (String key : List.of(PGP_PUBLIC_KEY_PATH, PGP_KEY_PATH, WALG_PGP_KEY_PATH)) {
+            first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.put(key, v.trimmed()));
+        }
         if (storage.isPresent() && storage().getScheme().equalsIgnoreCase("s3")) {
             for (String key : List.of(AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE)) {
                 first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.put(key, v.trimmed()));
@@ -478,7 +528,8 @@ public final class CliConfiguration {
      */
     public List<String> secretsFromEnvironment() {
         List<String> out = new ArrayList<>();
-        for (String key : List.of(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)) {
+        for (String key : List.of(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, PGP_KEY, PGP_PASSPHRASE, WALG_PGP_KEY,
+                WALG_PGP_KEY_PASSPHRASE)) {
             first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.add(key));
         }
         return out;

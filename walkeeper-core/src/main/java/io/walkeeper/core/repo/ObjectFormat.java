@@ -122,12 +122,37 @@ public final class ObjectFormat {
                     throw new ConfigurationException("Cannot read '" + key + "': it is encrypted with " + p.name()
                             + " and no decryption key is configured (HINT: set the private key settings)");
                 }
-                in = cipher.decrypt(in);
+                try {
+                    in = cipher.decrypt(in);
+                } catch (io.walkeeper.api.WalKeeperException e) {
+                    throw withObject(e, key);
+                }
                 rest = rest.substring(0, rest.length() - ext.length());
                 break;
             }
         }
         return codecForName(rest).decompress(in);
+    }
+
+    /**
+     * Returns a codec's or cipher's typed error with the object's key in the message (unchanged if it names it).
+     *
+     * @param e the error
+     * @param key the object's key
+     * @return the error to throw
+     */
+    public static io.walkeeper.api.WalKeeperException withObject(io.walkeeper.api.WalKeeperException e, String key) {
+        if (e.getMessage() != null && e.getMessage().contains(key)) {
+            return e;
+        }
+        String message = "Cannot read '" + key + "': " + e.getMessage();
+        if (e instanceof ConfigurationException) {
+            return new ConfigurationException(message, e);
+        }
+        if (e instanceof IntegrityException) {
+            return new IntegrityException(message, e);
+        }
+        return new io.walkeeper.api.WalKeeperException(e.errorCode(), message, e);
     }
 
     private CompressionCodec codecForName(String key) {
@@ -143,9 +168,34 @@ public final class ObjectFormat {
                 identity = c;
             }
         }
+        if (!ext.isEmpty() && !PLAIN_SUFFIXES.contains(ext)) {
+            throw new ConfigurationException("Cannot read '" + key + "': its extension '." + ext + "' names a codec that is not "
+                    + "on the class path (HINT: add the module that provides it, e.g. walkeeper-compress)");
+        }
         if (identity == null) {
-            throw new IntegrityException("Cannot read '" + key + "': its extension names no codec on the class path");
+            throw new ConfigurationException("Cannot read '" + key + "': it is stored uncompressed and the 'none' codec is not "
+                    + "on the class path (HINT: add walkeeper-compress)");
         }
         return identity;
     }
+
+    /**
+     * Tells whether a stored key ends in an extension that names a codec or cipher this
+     * class path cannot read, e.g. {@code wal/000000010000000000000019.br} without the brotli codec.
+     *
+     * @param key a stored key
+     * @param base the base name it stores
+     * @return the unreadable extension chain, or {@code null}
+     */
+    public String unreadableSuffix(String key, String base) {
+        if (!key.startsWith(base) || isEncodingOf(key, base)) {
+            return null;
+        }
+        String rest = key.substring(base.length());
+        return rest.matches("(\\.[a-z][a-z0-9]{0,7}){1,2}") && !rest.startsWith(".partial") && !rest.startsWith(".backup")
+                ? rest : null;
+    }
+
+    /** Extensions of plain objects, which the identity codec reads: tar parts, JSON, WAL history and partial files. */
+    private static final java.util.Set<String> PLAIN_SUFFIXES = java.util.Set.of("tar", "json", "backup", "partial", "history");
 }

@@ -124,7 +124,18 @@ public final class Repository {
     public Optional<BlobInfo> findWal(String walFileName) {
         String base = RepositoryLayout.walBase(walFileName);
         try (Stream<BlobInfo> s = store.list(base)) {
-            List<BlobInfo> matches = s.filter(b -> format.isEncodingOf(b.key(), base)).toList();
+            List<BlobInfo> all = s.toList();
+            List<BlobInfo> matches = all.stream().filter(b -> format.isEncodingOf(b.key(), base)).toList();
+            if (matches.isEmpty()) {
+                for (BlobInfo b : all) {
+                    String suffix = format.unreadableSuffix(b.key(), base);
+                    if (suffix != null) {
+                        throw new io.walkeeper.api.ConfigurationException("WAL file " + walFileName + " is archived as '"
+                                + b.key() + "' in " + store.location() + ", but no codec or cipher on the class path reads '"
+                                + suffix + "' (HINT: add the module that provides it, e.g. walkeeper-compress or walkeeper-crypto)");
+                    }
+                }
+            }
             if (matches.size() > 1) {
                 LOG.warn("WAL file {} is stored more than once ({}); using {}", walFileName,
                         matches.stream().map(BlobInfo::key).toList(), matches.get(0).key());

@@ -63,7 +63,7 @@ final class PartExtractor {
                 plain.transferTo(OutputStream.nullOutputStream());
                 digest.drain();
             } catch (WalKeeperException e) {
-                throw e;
+                throw io.walkeeper.core.repo.ObjectFormat.withObject(e, key);
             } catch (IOException | RuntimeException e) {
                 digest.drain();
                 throw corrupt(key, part, digest, e);

@@ -160,7 +160,7 @@ public final class DefaultWalArchiver implements WalArchiver {
                  OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 written = in.transferTo(out);
             } catch (WalKeeperException e) {
-                throw e;
+                throw io.walkeeper.core.repo.ObjectFormat.withObject(e, key);
             } catch (NoSuchFileException e) {
                 throw new InvalidRequestException("Cannot fetch " + name + " into " + target + ": directory " + dir
                         + " does not exist", e);

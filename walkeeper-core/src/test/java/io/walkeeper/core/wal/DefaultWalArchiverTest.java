@@ -157,6 +157,16 @@ class DefaultWalArchiverTest {
         }
     }
 
+    @Test
+    void anObjectWrittenWithACodecThisClassPathLacksIsAClearErrorNotAMissingFile() throws IOException {
+        store.create("wal/000000010000000000000003.zz9", out -> out.write(new byte[] {1, 2, 3}));
+        Path dest = Files.createDirectories(dir.resolve("r")).resolve("RECOVERYXLOG");
+        io.walkeeper.api.ConfigurationException e = assertThrows(io.walkeeper.api.ConfigurationException.class,
+                () -> archiver("lz4").fetch("000000010000000000000003", dest));
+        assertTrue(e.getMessage().contains("wal/000000010000000000000003.zz9") && e.getMessage().contains(".zz9"), e.getMessage());
+        assertEquals(List.of(), list(dest.getParent()));
+    }
+
     private static List<String> list(Path d) throws IOException {
         try (Stream<Path> s = Files.list(d)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
