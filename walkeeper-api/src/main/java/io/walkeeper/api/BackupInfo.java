@@ -1,6 +1,7 @@
 package io.walkeeper.api;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,6 +30,9 @@ import java.util.Optional;
  * @param storedSize bytes stored in the repository (after compression and encryption)
  * @param fileCount number of files in the backup
  * @param partCount number of stored parts
+ * @param statistics what the backup read and stored, page by page
+ * @param corruptPages pages whose checksum failed when the backup read them (empty when the
+ *     cluster has no data checksums or every page was fine)
  */
 public record BackupInfo(
         String name,
@@ -50,11 +54,15 @@ public record BackupInfo(
         long dataSize,
         long storedSize,
         long fileCount,
-        int partCount) {
+        int partCount,
+        BackupStatistics statistics,
+        List<CorruptPage> corruptPages) {
 
-    /** Makes the label map immutable. */
+    /** Makes the collections immutable. */
     public BackupInfo {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        statistics = statistics == null ? BackupStatistics.EMPTY : statistics;
+        corruptPages = corruptPages == null ? List.of() : List.copyOf(corruptPages);
     }
 
     /**

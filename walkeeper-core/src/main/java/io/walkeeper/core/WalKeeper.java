@@ -1,7 +1,9 @@
 package io.walkeeper.core;
 
 import io.walkeeper.api.BackupRepository;
+import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.Restorer;
 import io.walkeeper.api.WalArchiver;
 import io.walkeeper.core.backup.DefaultBackupRepository;
@@ -67,7 +69,8 @@ public final class WalKeeper implements AutoCloseable {
         this.repository = new Repository(store, new ObjectFormat(codec, encryption, cipher, Providers.codecs()));
         this.walArchiver = new DefaultWalArchiver(repository);
         this.backups = new DefaultBackupRepository(repository, b.connection, b.dataDirectory,
-                new DefaultBackupRepository.BackupSettings(b.partSizeThreshold, b.concurrency, b.walArchiveTimeout));
+                new DefaultBackupRepository.BackupSettings(b.partSizeThreshold, b.concurrency, b.walArchiveTimeout,
+                        b.deltaMaxSteps, b.deltaOrigin));
         this.restorer = new DefaultRestorer(repository, b.concurrency);
     }
 
@@ -130,6 +133,8 @@ public final class WalKeeper implements AutoCloseable {
         private long partSizeThreshold = 256L << 20;
         private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
         private Duration walArchiveTimeout = Duration.ofMinutes(5);
+        private int deltaMaxSteps;
+        private DeltaOrigin deltaOrigin = DeltaOrigin.LATEST;
 
         private Builder() {
         }
@@ -148,6 +153,8 @@ public final class WalKeeper implements AutoCloseable {
             b.partSizeThreshold = partSizeThreshold;
             b.concurrency = concurrency;
             b.walArchiveTimeout = walArchiveTimeout;
+            b.deltaMaxSteps = deltaMaxSteps;
+            b.deltaOrigin = deltaOrigin;
             return b;
         }
 
@@ -257,6 +264,32 @@ public final class WalKeeper implements AutoCloseable {
          */
         public Builder walArchiveTimeout(Duration timeout) {
             this.walArchiveTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets the longest chain of delta backups: a backup taken with {@link BackupRequest#auto()}
+         * is a delta while its parent is fewer than this many steps from a full backup.
+         *
+         * @param steps 0 (the default) takes only full backups
+         * @return this builder
+         */
+        public Builder deltaMaxSteps(int steps) {
+            if (steps < 0) {
+                throw new ConfigurationException("deltaMaxSteps must be 0 or more, not " + steps);
+            }
+            this.deltaMaxSteps = steps;
+            return this;
+        }
+
+        /**
+         * Sets which backup a delta is taken against.
+         *
+         * @param origin {@link DeltaOrigin#LATEST} (the default) or {@link DeltaOrigin#LATEST_FULL}
+         * @return this builder
+         */
+        public Builder deltaOrigin(DeltaOrigin origin) {
+            this.deltaOrigin = Objects.requireNonNull(origin, "origin");
             return this;
         }
 

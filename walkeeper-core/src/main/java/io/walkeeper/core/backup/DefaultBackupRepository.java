@@ -6,6 +6,7 @@ import io.walkeeper.api.BackupRepository;
 import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.Lsn;
@@ -35,14 +36,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -68,8 +70,11 @@ public final class DefaultBackupRepository implements BackupRepository {
      * @param partSizeThreshold start a new part once this many tar bytes are in the current one
      * @param concurrency parts written at once
      * @param walArchiveTimeout how long to wait for the backup's last WAL segment to reach the archive
+     * @param deltaMaxSteps longest delta chain; 0 takes only full backups
+     * @param deltaOrigin which backup a delta is taken against
      */
-    public record BackupSettings(long partSizeThreshold, int concurrency, Duration walArchiveTimeout) {
+    public record BackupSettings(long partSizeThreshold, int concurrency, Duration walArchiveTimeout, int deltaMaxSteps,
+                                 DeltaOrigin deltaOrigin) {
         /** Checks the values. */
         public BackupSettings {
             if (partSizeThreshold < 1 << 20) {
@@ -103,9 +108,6 @@ public final class DefaultBackupRepository implements BackupRepository {
             throw new ConfigurationException("Cannot take a backup: no PostgreSQL connection and data directory configured "
                     + "(HINT: set PGDATA/PGHOST/PGPORT/PGUSER, or .postgres(...) on the builder)");
         }
-        if (!request.forceFull()) {
-            LOG.info("Delta backups are not available in this version; taking a full backup");
-        }
         Instant startTime = Instant.now();
         try (PgSession pg = PgSession.open(connection)) {
             Path dataDir = checkDataDirectory(pg);
@@ -128,21 +130,30 @@ public final class DefaultBackupRepository implements BackupRepository {
             boolean standby = pg.inRecovery();
             Set<String> extraExcluded = version < 150000 ? statsTempDir(pg) : Set.of();
 
+            int blockSize = pg.blockSize();
+            boolean checksums = pg.dataChecksums();
+            long blocksPerSegment = pg.blocksPerSegment();
+            BackupManifest candidate = deltaCandidate(request, sysid, version, blockSize, checksums);
+
             Lsn start = pg.startBackup("walkeeper " + startTime, request.fastCheckpoint());
             TimelineId timeline = pg.checkpointTimeline();
             WalSegmentName startSegment = WalSegmentName.containing(timeline, start, segSize);
-            String name = uniqueName("base_" + startSegment);
-            LOG.info("Backup {} started at {} on timeline {}{}", name, start, timeline, standby ? " (standby)" : "");
+            BackupManifest parent = candidate == null ? null : checkParent(candidate, timeline, start);
+            String name = uniqueName("base_" + startSegment + (parent == null ? "" : "_D_" + parent.startWalSegment()));
+            LOG.info("Backup {} started at {} on timeline {}{}{}", name, start, timeline, standby ? " (standby)" : "",
+                    parent == null ? "" : " as a delta of " + parent.name());
+            BackupContext context = new BackupContext(blockSize, blocksPerSegment, checksums, start.value(), startTime,
+                    request.failOnCorruptPage(), parent == null ? null : filesByPath(parent),
+                    parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
             String prefix = RepositoryLayout.backupPrefix(name);
             try {
-                AtomicLong bytesRead = new AtomicLong();
                 DataDirectoryWalker.Result walk = new DataDirectoryWalker(dataDir, version / 10000, extraExcluded).walk();
                 List<BackupManifest.Part> parts = new ArrayList<>();
                 List<BackupManifest.FileEntry> files = new ArrayList<>();
                 walk.entries().stream().filter(SourceFile::directory).forEach(d -> files.add(
-                        new BackupManifest.FileEntry(d.archivePath(), "dir", 0, d.mode(), d.mtime().toString(), null)));
-                writeParts(prefix, walk.entries(), parts, files, bytesRead);
-                PartWriter.Written control = new PartWriter(repository, prefix, bytesRead)
+                        BackupManifest.FileEntry.directory(d.archivePath(), d.mode(), d.mtime().toString())));
+                writeParts(prefix, walk.entries(), parts, files, context);
+                PartWriter.Written control = new PartWriter(repository, prefix, context)
                         .write("pg_control", List.of(walk.pgControl()));
                 parts.add(control.part());
                 files.addAll(control.files());
@@ -159,15 +170,26 @@ public final class DefaultBackupRepository implements BackupRepository {
                 waitForWal(startSegment, stopSegment);
 
                 long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
-                BackupManifest manifest = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, BackupKind.FULL.name(),
-                        null, labelTimeline.asLong(), start.toString(), stop.stopLsn().toString(), startSegment.toString(),
+                BackupKind kind = parent == null ? BackupKind.FULL : BackupKind.DELTA;
+                BackupManifest manifest = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, kind.name(),
+                        parent == null ? null : parent.name(), labelTimeline.asLong(), start.toString(), stop.stopLsn().toString(), startSegment.toString(),
                         stopSegment.toString(), startTime.toString(), Instant.now().toString(), version,
-                        Long.toUnsignedString(sysid), pg.dataChecksums(), segSize, pg.blockSize(), request.permanent(),
+                        Long.toUnsignedString(sysid), checksums, segSize, blockSize, request.permanent(),
                         request.labels(), stop.labelFile(), stop.tablespaceMap(), walk.tablespaces(),
-                        repository.format().codec().name(), bytesRead.get(), stored, parts, files);
+                        repository.format().codec().name(), context.bytesRead.get(), stored, parts, files,
+                        context.statistics(stored), context.corruptPages());
                 repository.writeManifest(manifest);
-                LOG.info("Backup {} completed: {} files, {} bytes read, {} bytes stored in {} parts", name,
-                        files.stream().filter(f -> !f.isDirectory()).count(), bytesRead.get(), stored, parts.size());
+                var st = manifest.statistics();
+                LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged), {} bytes read, "
+                        + "{} pages scanned, {} pages stored, {} bytes stored in {} parts", name, kind,
+                        parent == null ? "" : " of " + parent.name(), files.stream().filter(f -> !f.isDirectory()).count(),
+                        st.filesStoredWhole(), st.filesStoredAsDelta(), st.filesSkippedUnchanged(), st.bytesRead(),
+                        st.pagesScanned(), st.pagesStored(), stored, parts.size());
+                if (!manifest.corruptPages().isEmpty()) {
+                    LOG.warn("Backup {} read {} data pages whose checksum is wrong: {} (HINT: check the storage and run "
+                            + "pg_amcheck; the backup holds the pages as they are on disk)", name,
+                            manifest.corruptPages().size(), manifest.corruptPages());
+                }
                 return manifest.toInfo();
             } catch (RuntimeException | IOException e) {
                 removeGarbage(prefix);
@@ -177,6 +199,97 @@ public final class DefaultBackupRepository implements BackupRepository {
                 throw (RuntimeException) e;
             }
         }
+    }
+
+    /** The newest backup a delta may be taken against under the policy, or {@code null} (saying why). */
+    private BackupManifest deltaCandidate(BackupRequest request, long sysid, int version, int blockSize, boolean checksums) {
+        if (request.forceFull() || settings.deltaMaxSteps() == 0) {
+            return null;
+        }
+        List<BackupManifest> all = repository.manifests();
+        Map<String, BackupManifest> byName = new HashMap<>();
+        all.forEach(m -> byName.put(m.name(), m));
+        Optional<BackupManifest> newest = all.stream()
+                .filter(m -> settings.deltaOrigin() == DeltaOrigin.LATEST || "FULL".equals(m.kind()))
+                .max(Comparator.comparing(BackupManifest::finishTime));
+        if (newest.isEmpty()) {
+            LOG.info("Taking a full backup: there is no earlier {}backup to take a delta against",
+                    settings.deltaOrigin() == DeltaOrigin.LATEST_FULL ? "full " : "");
+            return null;
+        }
+        BackupManifest parent = newest.get();
+        int steps = 0;
+        for (BackupManifest m = parent; !"FULL".equals(m.kind()); steps++) {
+            m = byName.get(m.parent());
+            if (m == null || steps > 10_000) {
+                LOG.info("Taking a full backup: the chain of {} is incomplete (a parent backup is missing)", parent.name());
+                return null;
+            }
+        }
+        if (steps + 1 > settings.deltaMaxSteps()) {
+            LOG.info("Taking a full backup: {} is already {} delta step(s) from its full backup and the limit is {}",
+                    parent.name(), steps, settings.deltaMaxSteps());
+            return null;
+        }
+        String refusal = null;
+        if (!parent.systemIdentifier().equals(Long.toUnsignedString(sysid))) {
+            refusal = "it belongs to system identifier " + parent.systemIdentifier();
+        } else if (parent.pgVersionNum() / 10000 != version / 10000) {
+            refusal = "it was taken from PostgreSQL " + parent.pgVersionNum() / 10000 + ", this server is " + version / 10000;
+        } else if (parent.blockSize() != blockSize) {
+            refusal = "its block size is " + parent.blockSize() + ", this cluster's is " + blockSize;
+        } else if (parent.dataChecksums() != checksums) {
+            refusal = "data checksums were " + (parent.dataChecksums() ? "on" : "off") + " then and are "
+                    + (checksums ? "on" : "off") + " now";
+        }
+        if (refusal != null) {
+            LOG.info("Taking a full backup instead of a delta of {}: {}", parent.name(), refusal);
+            return null;
+        }
+        return parent;
+    }
+
+    /** The parent if a delta against it is sound from this backup's start, else {@code null} (saying why). */
+    private BackupManifest checkParent(BackupManifest parent, TimelineId timeline, Lsn start) {
+        Lsn parentStop = Lsn.parse(parent.stopLsn());
+        String refusal = null;
+        if (parentStop.compareTo(start) > 0) {
+            refusal = "it ends at " + parentStop + ", after this backup's start " + start
+                    + " (the cluster was restored or rewound to an earlier point)";
+        } else if (parent.timeline() != timeline.asLong()) {
+            refusal = timelineRefusal(parent, timeline, parentStop);
+        }
+        if (refusal != null) {
+            LOG.info("Taking a full backup instead of a delta of {}: {}", parent.name(), refusal);
+            return null;
+        }
+        return parent;
+    }
+
+    /** A delta across a timeline switch is sound only if the parent's timeline is an ancestor that branched after the parent ended. */
+    private String timelineRefusal(BackupManifest parent, TimelineId timeline, Lsn parentStop) {
+        Optional<TimelineHistory> history = TimelineHistory.read(repository, timeline);
+        if (history.isEmpty()) {
+            return "it is on timeline " + parent.timeline() + " and the history file of timeline " + timeline
+                    + " is not in the archive";
+        }
+        Optional<Lsn> switchPoint = history.get().switchPoint(parent.timeline());
+        if (switchPoint.isEmpty()) {
+            return "its timeline " + parent.timeline() + " is not an ancestor of timeline " + timeline;
+        }
+        if (switchPoint.get().compareTo(parentStop) < 0) {
+            return "timeline " + timeline + " branched off timeline " + parent.timeline() + " at " + switchPoint.get()
+                    + ", before the parent ended at " + parentStop;
+        }
+        return null;
+    }
+
+    private static Map<String, BackupManifest.FileEntry> filesByPath(BackupManifest m) {
+        Map<String, BackupManifest.FileEntry> out = new HashMap<>();
+        for (BackupManifest.FileEntry f : m.files()) {
+            out.put(f.path(), f);
+        }
+        return out;
     }
 
     private Path checkDataDirectory(PgSession pg) {
@@ -233,7 +346,7 @@ public final class DefaultBackupRepository implements BackupRepository {
     }
 
     private void writeParts(String prefix, List<SourceFile> entries, List<BackupManifest.Part> parts,
-                            List<BackupManifest.FileEntry> files, AtomicLong bytesRead) {
+                            List<BackupManifest.FileEntry> files, BackupContext context) {
         List<List<SourceFile>> plan = new ArrayList<>();
         List<SourceFile> current = new ArrayList<>();
         long currentSize = 0;
@@ -259,7 +372,7 @@ public final class DefaultBackupRepository implements BackupRepository {
             for (int i = 0; i < plan.size(); i++) {
                 String partName = String.format("part_%04d", i + 1);
                 List<SourceFile> chunk = plan.get(i);
-                futures.add(pool.submit(() -> new PartWriter(repository, prefix, bytesRead).write(partName, chunk)));
+                futures.add(pool.submit(() -> new PartWriter(repository, prefix, context).write(partName, chunk)));
             }
             for (Future<PartWriter.Written> f : futures) {
                 PartWriter.Written w = await(f);

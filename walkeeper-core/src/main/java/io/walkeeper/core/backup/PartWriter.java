@@ -1,8 +1,13 @@
 package io.walkeeper.core.backup;
 
+import io.walkeeper.api.CorruptPage;
 import io.walkeeper.core.io.DigestingOutputStream;
 import io.walkeeper.core.io.NonClosingOutputStream;
+import io.walkeeper.core.page.PageChecksum;
+import io.walkeeper.core.page.Pages;
+import io.walkeeper.core.page.RelationFile;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.DeltaFile;
 import io.walkeeper.core.repo.Repository;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -11,65 +16,88 @@ import org.slf4j.LoggerFactory;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 
 /**
  * Streams a list of files into one tar part, compressed (and encrypted) on the way, straight into
  * a create-if-absent object: no file or part is ever held in memory. Each file is copied up to
  * the size seen when the backup started: a file that grew is cut there, one that shrank is padded
  * with zeros, and one that vanished is left out (WAL replay repairs all three).
+ *
+ * <p>Pages of relation files are checked as they are read (header, and checksum when the cluster
+ * has them and the page is older than the backup start). In a delta backup, relation main and
+ * init forks are stored as their changed pages ({@link DeltaFile}); other files are stored whole
+ * unless size and modification time show that the parent chain holds them as they are.
  */
 final class PartWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PartWriter.class);
     private static final int BUFFER = 256 * 1024;
+    private static final String PG_CONTROL = "global/pg_control";
+    /** A file modified this close to (or after) the time its copy began may have changed after it was read. */
+    private static final long MTIME_MARGIN_SECONDS = 2;
 
     private final Repository repository;
     private final String backupPrefix;
-    private final AtomicLong bytesRead;
+    private final BackupContext context;
 
-    PartWriter(Repository repository, String backupPrefix, AtomicLong bytesRead) {
+    PartWriter(Repository repository, String backupPrefix, BackupContext context) {
         this.repository = repository;
         this.backupPrefix = backupPrefix;
-        this.bytesRead = bytesRead;
+        this.context = context;
     }
 
     /**
      * What one part holds.
      *
      * @param part the manifest entry of the part
-     * @param files the files actually stored (vanished ones are missing)
+     * @param files the files of this part's share of the walk (vanished ones are missing,
+     *     unchanged ones have no part)
      */
     record Written(BackupManifest.Part part, List<BackupManifest.FileEntry> files) {
     }
 
+    /** Figures of one attempt at writing a part, added to the context once the part is stored. */
+    private static final class Figures {
+        long bytesRead;
+        long pagesScanned;
+        long pagesStored;
+        long whole;
+        long delta;
+        long unchanged;
+        final List<CorruptPage> corrupt = new ArrayList<>();
+    }
+
     Written write(String partBaseName, List<SourceFile> files) {
         String key = repository.format().keyFor(partBaseName + ".tar");
-        String partKey = key;
-        List<BackupManifest.FileEntry> stored = new ArrayList<>();
+        List<BackupManifest.FileEntry> entries = new ArrayList<>();
         long[] sizes = new long[2];
         String[] sha = new String[1];
+        Figures[] figures = new Figures[1];
         repository.store().create(backupPrefix + key, raw -> {
-            stored.clear();
+            entries.clear();
+            Figures fig = new Figures();
+            figures[0] = fig;
             DigestingOutputStream digest = new DigestingOutputStream(new NonClosingOutputStream(raw));
             OutputStream encoded = repository.format().encode(digest);
             CountingStream counting = new CountingStream(new BufferedOutputStream(encoded, BUFFER));
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(counting)) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                byte[] buf = new byte[BUFFER];
-                ByteBuffer bb = ByteBuffer.wrap(buf);
+                FileCopy copy = new FileCopy(tar, key, fig);
                 for (SourceFile f : files) {
-                    if (copyFile(tar, f, buf, bb)) {
-                        stored.add(new BackupManifest.FileEntry(f.archivePath(), "file", f.size(), f.mode(),
-                                f.mtime().toString(), partKey));
+                    BackupManifest.FileEntry e = copy.store(f);
+                    if (e != null) {
+                        entries.add(e);
                     }
                 }
                 tar.finish();
@@ -78,50 +106,237 @@ final class PartWriter {
             sizes[1] = digest.count();
             sha[0] = digest.sha256Hex();
         });
-        LOG.debug("Stored part {} ({} files, {} bytes of tar, {} bytes stored)", key, stored.size(), sizes[0], sizes[1]);
-        return new Written(new BackupManifest.Part(key, sizes[1], sha[0], sizes[0], stored.size()), List.copyOf(stored));
+        Figures fig = figures[0];
+        context.bytesRead.addAndGet(fig.bytesRead);
+        context.pagesScanned.addAndGet(fig.pagesScanned);
+        context.pagesStored.addAndGet(fig.pagesStored);
+        context.filesWhole.addAndGet(fig.whole);
+        context.filesDelta.addAndGet(fig.delta);
+        context.filesUnchanged.addAndGet(fig.unchanged);
+        fig.corrupt.forEach(context::corruptPage);
+        int stored = (int) entries.stream().filter(e -> e.part() != null).count();
+        LOG.debug("Stored part {} ({} files, {} bytes of tar, {} bytes stored)", key, stored, sizes[0], sizes[1]);
+        return new Written(new BackupManifest.Part(key, sizes[1], sha[0], sizes[0], stored), List.copyOf(entries));
     }
 
-    private boolean copyFile(TarArchiveOutputStream tar, SourceFile f, byte[] buf, ByteBuffer bb) throws IOException {
-        FileChannel ch;
-        try {
-            ch = FileChannel.open(f.source(), StandardOpenOption.READ);
-        } catch (NoSuchFileException vanished) {
-            LOG.debug("{} vanished during the backup; WAL replay recreates it if needed", f.archivePath());
-            return false;
+    /** Stores files into one tar stream. */
+    private final class FileCopy {
+        private final TarArchiveOutputStream tar;
+        private final String partKey;
+        private final Figures fig;
+        private final int blockSize = context.blockSize;
+        private final byte[] buf = new byte[BUFFER];
+        private final ByteBuffer bb = ByteBuffer.wrap(buf);
+        private final byte[] page = new byte[context.blockSize];
+
+        FileCopy(TarArchiveOutputStream tar, String partKey, Figures fig) {
+            this.tar = tar;
+            this.partKey = partKey;
+            this.fig = fig;
         }
-        try (ch) {
+
+        BackupManifest.FileEntry store(SourceFile f) throws IOException {
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(f.source(), StandardOpenOption.READ);
+            } catch (NoSuchFileException vanished) {
+                LOG.debug("{} vanished during the backup; WAL replay recreates it if needed", f.archivePath());
+                return null;
+            }
+            try (ch) {
+                Optional<RelationFile> rel = RelationFile.parse(f.archivePath());
+                boolean paged = rel.isPresent() && f.size() % blockSize == 0;
+                BackupManifest.FileEntry parent = context.delta() ? context.parentFiles.get(f.archivePath()) : null;
+                if (parent != null && !parent.isDirectory()) {
+                    if (paged && rel.get().pageIncremental() && parent.size() % blockSize == 0) {
+                        Scan scan = scan(ch, f, rel.get(), parent.size() / blockSize);
+                        if (!scan.badHeader) {
+                            if (scan.blocks.length == 0 && f.size() == parent.size()) {
+                                fig.unchanged++;
+                                return entry(f, null, BackupManifest.UNCHANGED, 0, parent.copiedAt());
+                            }
+                            DeltaFile d = new DeltaFile(blockSize, f.size(), scan.blocks);
+                            if (d.entrySize() < f.size()) {
+                                writeDelta(ch, f, d);
+                                fig.delta++;
+                                return entry(f, partKey, BackupManifest.DELTA, d.entrySize(), null);
+                            }
+                        }
+                        return writeWhole(ch, f, null);
+                    }
+                    if (!PG_CONTROL.equals(f.archivePath()) && unchangedSinceCopied(f, parent)) {
+                        fig.unchanged++;
+                        return entry(f, null, BackupManifest.UNCHANGED, 0, parent.copiedAt());
+                    }
+                }
+                return writeWhole(ch, f, paged ? rel.get() : null);
+            }
+        }
+
+        private BackupManifest.FileEntry entry(SourceFile f, String part, String storage, long entrySize, String copiedAt) {
+            return new BackupManifest.FileEntry(f.archivePath(), "file", f.size(), f.mode(), f.mtime().toString(), part,
+                    storage, entrySize, copiedAt);
+        }
+
+        /** Size and mtime as recorded, and the mtime older than the copy the chain holds by a safe margin. */
+        private boolean unchangedSinceCopied(SourceFile f, BackupManifest.FileEntry parent) {
+            if (parent.copiedAt() == null || parent.mtime() == null || f.size() != parent.size()) {
+                return false;
+            }
+            Instant recorded = Instant.parse(parent.mtime());
+            Instant copied = Instant.parse(parent.copiedAt());
+            return f.mtime().equals(recorded) && f.mtime().isBefore(copied.minusSeconds(MTIME_MARGIN_SECONDS));
+        }
+
+        /** Pages of a file a delta must store. */
+        private record Scan(int[] blocks, boolean badHeader) {
+        }
+
+        private Scan scan(FileChannel ch, SourceFile f, RelationFile rel, long parentBlocks) throws IOException {
+            long blocks = f.size() / blockSize;
+            int[] keep = new int[(int) Math.min(blocks, 1024)];
+            int kept = 0;
+            boolean badHeader = false;
+            long block = 0;
+            while (block < blocks) {
+                int pages = (int) Math.min(buf.length / blockSize, blocks - block);
+                int got = readFully(ch, block * blockSize, pages * blockSize);
+                Arrays.fill(buf, got, pages * blockSize, (byte) 0);
+                for (int i = 0; i < pages; i++, block++) {
+                    int off = i * blockSize;
+                    Pages.Verdict v = check(ch, f, rel, block, off);
+                    if (v == Pages.Verdict.BAD_HEADER) {
+                        badHeader = true;
+                    }
+                    boolean changed = v == Pages.Verdict.ZERO || block >= parentBlocks
+                            || Long.compareUnsigned(Pages.lsn(buf, off), context.parentStartLsn) >= 0;
+                    if (changed) {
+                        if (kept == keep.length) {
+                            keep = Arrays.copyOf(keep, Math.max(16, keep.length * 2));
+                        }
+                        keep[kept++] = (int) block;
+                    }
+                }
+            }
+            return new Scan(Arrays.copyOf(keep, kept), badHeader);
+        }
+
+        /**
+         * Checks the page at {@code buf[off]}; a page that fails is read again once (it may have
+         * been caught mid-write) and the second read replaces it in the buffer.
+         */
+        private Pages.Verdict check(FileChannel ch, SourceFile f, RelationFile rel, long block, int off) throws IOException {
+            fig.pagesScanned++;
+            long absolute = rel.absoluteBlock(block, context.blocksPerSegment);
+            Pages.Verdict v = verify(buf, off, absolute);
+            if (v == Pages.Verdict.ZERO || v == Pages.Verdict.VALID) {
+                return v;
+            }
+            int got = readAt(ch, block * blockSize, page);
+            if (got < blockSize) {
+                Arrays.fill(page, got, blockSize, (byte) 0);
+            }
+            System.arraycopy(page, 0, buf, off, blockSize);
+            v = verify(buf, off, absolute);
+            if (v == Pages.Verdict.BAD_CHECKSUM || v == Pages.Verdict.BAD_HEADER) {
+                int expected = PageChecksum.compute(buf, off, blockSize, absolute);
+                fig.corrupt.add(new CorruptPage(f.archivePath(), block, expected, Pages.storedChecksum(buf, off)));
+                LOG.warn("Data page {} block {} is {} (read twice)", f.archivePath(), block,
+                        v == Pages.Verdict.BAD_HEADER ? "not a valid page" : "failing its checksum");
+                if (context.failOnCorruptPage) {
+                    context.corruptPage(fig.corrupt.get(fig.corrupt.size() - 1));
+                }
+            }
+            return v;
+        }
+
+        private Pages.Verdict verify(byte[] b, int off, long absolute) {
+            boolean older = Long.compareUnsigned(Pages.lsn(b, off), context.backupStartLsn) < 0;
+            return Pages.verify(b, off, blockSize, context.checksums && older, absolute);
+        }
+
+        private BackupManifest.FileEntry writeWhole(FileChannel ch, SourceFile f, RelationFile verify) throws IOException {
+            TarArchiveEntry e = tarEntry(f, f.size());
+            tar.putArchiveEntry(e);
+            long pos = 0;
+            while (pos < f.size()) {
+                interruptCheck(f);
+                int want = (int) Math.min(buf.length, f.size() - pos);
+                int got = readFully(ch, pos, want);
+                if (got < want) {
+                    LOG.debug("{} shrank during the backup; padding {} bytes with zeros", f.archivePath(), f.size() - pos - got);
+                    Arrays.fill(buf, got, want, (byte) 0);
+                }
+                if (verify != null) {
+                    for (int off = 0; off + blockSize <= got; off += blockSize) {
+                        check(ch, f, verify, (pos + off) / blockSize, off);
+                    }
+                }
+                tar.write(buf, 0, want);
+                pos += want;
+            }
+            tar.closeArchiveEntry();
+            fig.whole++;
+            return entry(f, partKey, BackupManifest.WHOLE, f.size(), context.backupStart.toString());
+        }
+
+        private void writeDelta(FileChannel ch, SourceFile f, DeltaFile d) throws IOException {
+            tar.putArchiveEntry(tarEntry(f, d.entrySize()));
+            d.writeHeader(tar);
+            for (int block : d.blocks()) {
+                interruptCheck(f);
+                int got = readAt(ch, (long) block * blockSize, page);
+                if (got < blockSize) {
+                    Arrays.fill(page, Math.max(got, 0), blockSize, (byte) 0);
+                }
+                tar.write(page, 0, blockSize);
+            }
+            tar.closeArchiveEntry();
+            fig.pagesStored += d.blocks().length;
+        }
+
+        private TarArchiveEntry tarEntry(SourceFile f, long size) {
             TarArchiveEntry e = new TarArchiveEntry(f.archivePath(), TarArchiveEntry.LF_NORMAL, true);
-            e.setSize(f.size());
+            e.setSize(size);
             e.setMode(f.mode());
             e.setModTime(f.mtime().toEpochMilli());
-            tar.putArchiveEntry(e);
-            long left = f.size();
-            while (left > 0) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new java.io.InterruptedIOException("backup of " + f.archivePath() + " interrupted");
-                }
-                bb.clear();
-                bb.limit((int) Math.min(buf.length, left));
-                int n = ch.read(bb);
+            return e;
+        }
+
+        /** Reads up to {@code len} bytes at {@code pos} into {@link #buf}; fewer only at end of file. */
+        private int readFully(FileChannel ch, long pos, int len) throws IOException {
+            bb.clear();
+            bb.limit(len);
+            int total = 0;
+            while (bb.hasRemaining()) {
+                int n = ch.read(bb, pos + total);
                 if (n < 0) {
                     break;
                 }
-                tar.write(buf, 0, n);
-                left -= n;
-                bytesRead.addAndGet(n);
+                total += n;
             }
-            if (left > 0) {
-                LOG.debug("{} shrank during the backup; padding {} bytes with zeros", f.archivePath(), left);
-                Arrays.fill(buf, (byte) 0);
-                while (left > 0) {
-                    int n = (int) Math.min(buf.length, left);
-                    tar.write(buf, 0, n);
-                    left -= n;
+            fig.bytesRead += total;
+            return total;
+        }
+
+        private int readAt(FileChannel ch, long pos, byte[] into) throws IOException {
+            ByteBuffer b = ByteBuffer.wrap(into);
+            int total = 0;
+            while (b.hasRemaining()) {
+                int n = ch.read(b, pos + total);
+                if (n < 0) {
+                    break;
                 }
+                total += n;
             }
-            tar.closeArchiveEntry();
-            return true;
+            fig.bytesRead += total;
+            return total;
+        }
+
+        private void interruptCheck(SourceFile f) throws InterruptedIOException {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("backup of " + f.archivePath() + " interrupted");
+            }
         }
     }
 

@@ -118,6 +118,11 @@ public final class PgSession implements AutoCloseable {
         return Integer.parseInt(queryString("SELECT current_setting('block_size')"));
     }
 
+    /** @return blocks per relation segment file ({@code RELSEG_SIZE}, 131072 by default) */
+    public long blocksPerSegment() {
+        return Long.parseLong(queryString("SELECT setting FROM pg_settings WHERE name = 'segment_size'"));
+    }
+
     /** @return whether page checksums are on */
     public boolean dataChecksums() {
         return "on".equals(queryString("SELECT current_setting('data_checksums')"));

@@ -2,6 +2,8 @@ package io.walkeeper.core.repo;
 
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupKind;
+import io.walkeeper.api.BackupStatistics;
+import io.walkeeper.api.CorruptPage;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.TimelineId;
@@ -40,6 +42,8 @@ import java.util.Map;
  * @param storedSize bytes stored
  * @param parts the stored parts
  * @param files every file and directory in the backup
+ * @param statistics what the backup read and stored
+ * @param corruptPages pages whose checksum failed while the backup read them
  */
 public record BackupManifest(
         int formatVersion,
@@ -67,7 +71,16 @@ public record BackupManifest(
         long dataSize,
         long storedSize,
         List<Part> parts,
-        List<FileEntry> files) {
+        List<FileEntry> files,
+        BackupStatistics statistics,
+        List<CorruptPage> corruptPages) {
+
+    /** {@link FileEntry#storage()}: the file's bytes are in {@link FileEntry#part()} as they were on disk. */
+    public static final String WHOLE = "whole";
+    /** {@link FileEntry#storage()}: the part holds the file's changed pages in {@link DeltaFile} form. */
+    public static final String DELTA = "delta";
+    /** {@link FileEntry#storage()}: nothing stored; the parent chain holds the file as it is. */
+    public static final String UNCHANGED = "unchanged";
 
     /**
      * One stored part: a tar stream, compressed and maybe encrypted.
@@ -86,15 +99,42 @@ public record BackupManifest(
      *
      * @param path the path relative to the data directory ({@code /}-separated)
      * @param type {@code file} or {@code dir}
-     * @param size bytes stored for a file
+     * @param size the file's length: a restore leaves it exactly this long
      * @param mode POSIX permission bits
      * @param mtime modification time, ISO 8601
-     * @param part the part holding the file's bytes
+     * @param part the part holding the file's bytes, {@code null} when unchanged
+     * @param storage {@link #WHOLE}, {@link #DELTA} or {@link #UNCHANGED} ({@code null} reads as whole)
+     * @param entrySize bytes of the tar entry in the part (the size for a whole file)
+     * @param copiedAt when the bytes the chain holds for this file were read, ISO 8601: the
+     *     start of the backup that stored it whole (kept through unchanged entries)
      */
-    public record FileEntry(String path, String type, long size, int mode, String mtime, String part) {
+    public record FileEntry(String path, String type, long size, int mode, String mtime, String part, String storage,
+                            long entrySize, String copiedAt) {
+        /**
+         * Describes a directory.
+         *
+         * @param path the path
+         * @param mode permission bits
+         * @param mtime modification time
+         * @return the entry
+         */
+        public static FileEntry directory(String path, int mode, String mtime) {
+            return new FileEntry(path, "dir", 0, mode, mtime, null, null, 0, null);
+        }
+
         /** @return whether this entry is a directory */
         public boolean isDirectory() {
             return "dir".equals(type);
+        }
+
+        /** @return how the file is stored: {@link #WHOLE}, {@link #DELTA} or {@link #UNCHANGED} */
+        public String storageKind() {
+            return storage == null ? WHOLE : storage;
+        }
+
+        /** @return the size of the tar entry this file has in its part */
+        public long tarEntrySize() {
+            return DELTA.equals(storageKind()) ? entrySize : size;
         }
     }
 
@@ -124,6 +164,9 @@ public record BackupManifest(
             throw new IntegrityException("Manifest '" + key + "' is incomplete: a required field is missing "
                     + "(HINT: the object was damaged; restore from another backup)");
         }
+        if ("DELTA".equals(kind) && (parent == null || parent.isBlank())) {
+            throw new IntegrityException("Manifest '" + key + "' is a delta backup without a parent");
+        }
         for (Part p : parts) {
             if (p.key() == null || p.sha256() == null || p.key().contains("..") || p.key().contains("/")) {
                 throw new IntegrityException("Manifest '" + key + "' lists an invalid part " + p.key());
@@ -141,6 +184,6 @@ public record BackupManifest(
         return new BackupInfo(name, BackupKind.valueOf(kind), parent, TimelineId.of(timeline), Lsn.parse(startLsn),
                 Lsn.parse(stopLsn), startWalSegment, stopWalSegment, Instant.parse(startTime), Instant.parse(finishTime),
                 pgVersionNum, Long.parseUnsignedLong(systemIdentifier), dataChecksums, walSegmentSize, permanent, labels,
-                dataSize, storedSize, files.stream().filter(f -> !f.isDirectory()).count(), parts.size());
+                dataSize, storedSize, files.stream().filter(f -> !f.isDirectory()).count(), parts.size(), statistics, corruptPages);
     }
 }

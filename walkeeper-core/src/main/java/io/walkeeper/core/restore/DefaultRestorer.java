@@ -19,6 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +42,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Restores a full backup into an empty directory: downloads and verifies parts in parallel,
@@ -49,6 +51,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DefaultRestorer implements Restorer {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRestorer.class);
+
+    private static final String PG_CONTROL = "global/pg_control";
 
     private final Repository repository;
     private final int concurrency;
@@ -72,10 +76,7 @@ public final class DefaultRestorer implements Restorer {
         }
         Instant started = Instant.now();
         BackupManifest manifest = DefaultBackupRepository.selectManifest(repository, request.backup());
-        if (!"FULL".equals(manifest.kind())) {
-            throw new InvalidRequestException("Backup " + manifest.name() + " is a " + manifest.kind()
-                    + " backup, which this version cannot restore");
-        }
+        List<BackupManifest> chain = chain(manifest);
         Path target = request.targetDirectory().toAbsolutePath().normalize();
         Map<String, Path> tablespaceTargets = tablespaceTargets(manifest, request);
         List<Path> created = new ArrayList<>();
@@ -85,7 +86,7 @@ public final class DefaultRestorer implements Restorer {
         }
         try {
             LOG.info("Restoring backup {} into {}", manifest.name(), target);
-            LaidDown done = layDown(manifest, request, target, tablespaceTargets);
+            LaidDown done = layDown(chain, request, target, tablespaceTargets);
             RestoreResult result = new RestoreResult(manifest.toInfo(), target, done.files(), done.bytes(),
                     Duration.between(started, Instant.now()), done.settings());
             LOG.info("Restored {} files ({} bytes) of {} in {} ms", result.files(), result.bytes(), manifest.name(),
@@ -103,53 +104,99 @@ public final class DefaultRestorer implements Restorer {
     private record LaidDown(Map<String, String> settings, long files, long bytes) {
     }
 
-    private LaidDown layDown(BackupManifest manifest, RestoreRequest request, Path target,
-                                        Map<String, Path> tablespaceTargets) throws IOException {
-        AtomicLong files = new AtomicLong();
-        AtomicLong bytes = new AtomicLong();
+    /**
+     * Resolves a backup to its chain, newest first, ending with the full backup.
+     *
+     * @throws IntegrityException if a parent is missing or does not belong with its child
+     */
+    private List<BackupManifest> chain(BackupManifest newest) {
+        List<BackupManifest> chain = new ArrayList<>();
+        chain.add(newest);
+        BackupManifest m = newest;
+        while (!"FULL".equals(m.kind())) {
+            BackupManifest child = m;
+            if (chain.size() > 10_000) {
+                throw new IntegrityException("The chain of delta backups ending in " + newest.name() + " does not end");
+            }
+            m = repository.readManifest(child.parent()).orElseThrow(() -> new IntegrityException("Cannot restore "
+                    + newest.name() + ": its chain needs backup " + child.parent() + " (parent of " + child.name()
+                    + "), which is not in " + repository.store().location()
+                    + " (HINT: restore an older full backup, or one whose chain is complete)"));
+            if (!m.systemIdentifier().equals(child.systemIdentifier()) || m.blockSize() != child.blockSize()) {
+                throw new IntegrityException("Cannot restore " + newest.name() + ": its parent " + m.name()
+                        + " belongs to another cluster or page size");
+            }
+            chain.add(m);
+        }
+        if (chain.size() > 1) {
+            LOG.info("Backup {} is a delta: restoring the chain {}", newest.name(),
+                    chain.stream().map(BackupManifest::name).toList());
+        }
+        return chain;
+    }
+
+    private LaidDown layDown(List<BackupManifest> chain, RestoreRequest request, Path target,
+                             Map<String, Path> tablespaceTargets) throws IOException {
+        BackupManifest manifest = chain.get(0);
         PartExtractor.PathResolver resolver = archivePath -> resolve(target, tablespaceTargets, archivePath);
 
+        Map<String, BackupManifest.FileEntry> finalFiles = new LinkedHashMap<>();
         for (BackupManifest.FileEntry f : manifest.files()) {
             if (f.isDirectory()) {
                 Path dir = resolver.resolve(f.path());
                 Files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, Modes.toPermissions(f.mode() & 0750 | 0700));
-            }
-        }
-        Map<String, Map<String, BackupManifest.FileEntry>> byPart = new HashMap<>();
-        for (BackupManifest.FileEntry f : manifest.files()) {
-            if (!f.isDirectory()) {
-                byPart.computeIfAbsent(f.part(), k -> new HashMap<>()).put(f.path(), f);
-            }
-        }
-        String prefix = RepositoryLayout.backupPrefix(manifest.name());
-        BackupManifest.Part controlPart = null;
-        List<BackupManifest.Part> dataParts = new ArrayList<>();
-        for (BackupManifest.Part p : manifest.parts()) {
-            if (byPart.getOrDefault(p.key(), Map.of()).containsKey("global/pg_control")) {
-                controlPart = p;
             } else {
-                dataParts.add(p);
+                finalFiles.put(f.path(), f);
             }
+        }
+        if (!finalFiles.containsKey(PG_CONTROL)) {
+            throw new IntegrityException("Manifest of " + manifest.name() + " lists no global/pg_control");
+        }
+        Map<String, Long> sizes = new HashMap<>();
+        finalFiles.forEach((p, f) -> sizes.put(p, f.size()));
+        sizes.remove(PG_CONTROL);
+        BlockWriter writer = new FileBlockWriter(resolver);
+        FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), writer);
+        BackupManifest.Part controlPart = null;
+        for (BackupManifest level : chain) {
+            Map<String, Map<String, BackupManifest.FileEntry>> byPart = byPart(level);
+            List<BackupManifest.Part> needed = new ArrayList<>();
+            for (BackupManifest.Part p : level.parts()) {
+                Map<String, BackupManifest.FileEntry> held = byPart.getOrDefault(p.key(), Map.of());
+                if (level == manifest && held.containsKey(PG_CONTROL)) {
+                    controlPart = p;
+                } else if (held.keySet().stream().anyMatch(assembler::needed)) {
+                    needed.add(p);
+                }
+            }
+            LOG.debug("Backup {}: {} of {} parts hold blocks still needed", level.name(), needed.size(), level.parts().size());
+            extractAll(level, needed, byPart, assembler);
+        }
+        List<String> missing = assembler.finish();
+        if (!missing.isEmpty()) {
+            throw new IntegrityException("Cannot restore " + manifest.name() + ": its chain holds no copy of "
+                    + missing.size() + " file(s), e.g. " + missing.subList(0, Math.min(5, missing.size()))
+                    + " (HINT: the chain is damaged; restore from another full backup)");
         }
         if (controlPart == null) {
             throw new IntegrityException("Manifest of " + manifest.name() + " lists no part holding global/pg_control");
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, dataParts.size())),
-                Workers.named("walkeeper-restore-part"));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (BackupManifest.Part p : dataParts) {
-                PartExtractor x = new PartExtractor(repository, prefix, resolver, byPart.getOrDefault(p.key(), Map.of()), files, bytes);
-                futures.add(pool.submit(() -> x.extract(p)));
-            }
-            for (Future<?> f : futures) {
-                await(f);
-            }
-        } finally {
-            Workers.stopAndWait(pool);
+        FileAssembler control = new FileAssembler(Map.of(PG_CONTROL, finalFiles.get(PG_CONTROL).size()),
+                manifest.blockSize(), writer);
+        new PartExtractor(repository, RepositoryLayout.backupPrefix(manifest.name()),
+                byPart(manifest).get(controlPart.key()), control).extract(controlPart);
+        if (!control.finish().isEmpty()) {
+            throw new IntegrityException("Backup " + manifest.name() + " part " + controlPart.key() + " does not hold global/pg_control");
         }
-        new PartExtractor(repository, prefix, resolver, byPart.get(controlPart.key()), files, bytes).extract(controlPart);
+        long bytes = 0;
+        for (BackupManifest.FileEntry f : finalFiles.values()) {
+            Path p = resolver.resolve(f.path());
+            Files.setLastModifiedTime(p, FileTime.from(Instant.parse(f.mtime())));
+            Files.setPosixFilePermissions(p, Modes.toPermissions(f.mode() & 0750 | 0600));
+            bytes += f.size();
+        }
+        long files = finalFiles.size();
 
         Files.createDirectories(target.resolve("pg_wal/archive_status"));
         if (manifest.pgVersionNum() >= 170000) {
@@ -169,7 +216,70 @@ public final class DefaultRestorer implements Restorer {
         RecoveryConfig.write(target, manifest.name(), settings, request.standby());
         Files.setPosixFilePermissions(target, Modes.toPermissions(0700));
         FileSync.directory(target);
-        return new LaidDown(settings, files.get(), bytes.get());
+        return new LaidDown(settings, files, bytes);
+    }
+
+    private static Map<String, Map<String, BackupManifest.FileEntry>> byPart(BackupManifest m) {
+        Map<String, Map<String, BackupManifest.FileEntry>> byPart = new HashMap<>();
+        for (BackupManifest.FileEntry f : m.files()) {
+            if (!f.isDirectory() && f.part() != null) {
+                byPart.computeIfAbsent(f.part(), k -> new HashMap<>()).put(f.path(), f);
+            }
+        }
+        return byPart;
+    }
+
+    private void extractAll(BackupManifest level, List<BackupManifest.Part> parts,
+                            Map<String, Map<String, BackupManifest.FileEntry>> byPart, FileAssembler assembler) {
+        if (parts.isEmpty()) {
+            return;
+        }
+        String prefix = RepositoryLayout.backupPrefix(level.name());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, parts.size()),
+                Workers.named("walkeeper-restore-part"));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (BackupManifest.Part p : parts) {
+                PartExtractor x = new PartExtractor(repository, prefix, byPart.getOrDefault(p.key(), Map.of()), assembler);
+                futures.add(pool.submit(() -> x.extract(p)));
+            }
+            for (Future<?> f : futures) {
+                await(f);
+            }
+        } finally {
+            Workers.stopAndWait(pool);
+        }
+    }
+
+    /** Writes files under the restore target, creating parent directories as needed. */
+    private static final class FileBlockWriter implements BlockWriter {
+        private final PartExtractor.PathResolver resolver;
+
+        FileBlockWriter(PartExtractor.PathResolver resolver) {
+            this.resolver = resolver;
+        }
+
+        @Override
+        public Target open(String path) throws IOException {
+            Path p = resolver.resolve(path);
+            Files.createDirectories(p.getParent());
+            FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new Target() {
+                @Override
+                public void write(long position, byte[] data, int offset, int length) throws IOException {
+                    ByteBuffer b = ByteBuffer.wrap(data, offset, length);
+                    long at = position;
+                    while (b.hasRemaining()) {
+                        at += ch.write(b, at);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    ch.close();
+                }
+            };
+        }
     }
 
     private static Path resolve(Path target, Map<String, Path> tablespaceTargets, String archivePath) {

@@ -1,5 +1,6 @@
 package io.walkeeper.core.restore;
 
+import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
@@ -13,27 +14,22 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Downloads one part, checks its SHA-256 and size against the manifest, and writes the files it
- * holds. Only regular files the manifest lists for this part are accepted: absolute paths,
- * {@code ..}, links and devices in a tar stream are refused as hostile.
+ * Downloads one part, checks its SHA-256 and size against the manifest, and hands the files it
+ * holds to a {@link FileAssembler}. Only regular files the manifest lists for this part are
+ * accepted: absolute paths, {@code ..}, links and devices in a tar stream are refused as hostile.
+ * Entries the restore no longer needs are read past (the whole part is still verified).
  */
 final class PartExtractor {
     private static final int BUFFER = 256 * 1024;
 
     private final Repository repository;
     private final String backupPrefix;
-    private final PathResolver resolver;
     private final Map<String, BackupManifest.FileEntry> expected;
-    private final AtomicLong files;
-    private final AtomicLong bytes;
+    private final FileAssembler assembler;
 
     /** Maps a path inside the backup to where it is written. */
     @FunctionalInterface
@@ -41,14 +37,12 @@ final class PartExtractor {
         Path resolve(String archivePath);
     }
 
-    PartExtractor(Repository repository, String backupPrefix, PathResolver resolver,
-                  Map<String, BackupManifest.FileEntry> expected, AtomicLong files, AtomicLong bytes) {
+    PartExtractor(Repository repository, String backupPrefix, Map<String, BackupManifest.FileEntry> expected,
+                  FileAssembler assembler) {
         this.repository = repository;
         this.backupPrefix = backupPrefix;
-        this.resolver = resolver;
         this.expected = expected;
-        this.files = files;
-        this.bytes = bytes;
+        this.assembler = assembler;
     }
 
     void extract(BackupManifest.Part part) {
@@ -86,9 +80,11 @@ final class PartExtractor {
     }
 
     private void writeEntries(TarArchiveInputStream tar, String key) throws IOException {
-        byte[] buf = new byte[BUFFER];
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new WalKeeperException(ErrorCode.INTERRUPTED, "Restore of part '" + key + "' interrupted");
+            }
             String name = e.getName();
             BackupManifest.FileEntry want = expected.get(name);
             if (!e.isFile() || e.isLink() || e.isSymbolicLink() || want == null || want.isDirectory()
@@ -96,31 +92,18 @@ final class PartExtractor {
                 throw new IntegrityException("Backup part '" + key + "' holds an unexpected entry '" + name
                         + "' (type " + (char) e.getLinkFlag() + "): refusing to write it (HINT: the part was altered; restore from another backup)");
             }
-            if (e.getSize() != want.size()) {
+            if (e.getSize() != want.tarEntrySize()) {
                 throw new IntegrityException("Backup part '" + key + "' holds '" + name + "' with " + e.getSize()
-                        + " bytes, but the manifest recorded " + want.size());
+                        + " bytes, but the manifest recorded " + want.tarEntrySize());
             }
-            Path target = resolver.resolve(name);
-            Files.createDirectories(target.getParent());
-            long left = e.getSize();
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                while (left > 0) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new WalKeeperException(io.walkeeper.api.ErrorCode.INTERRUPTED, "Restore of part '" + key
-                                + "' interrupted");
-                    }
-                    int n = tar.read(buf, 0, (int) Math.min(buf.length, left));
-                    if (n < 0) {
-                        throw new IOException("tar stream ended inside '" + name + "'");
-                    }
-                    out.write(buf, 0, n);
-                    left -= n;
-                }
+            if (!assembler.needed(name)) {
+                continue;
             }
-            Files.setLastModifiedTime(target, FileTime.from(java.time.Instant.parse(want.mtime())));
-            Files.setPosixFilePermissions(target, Modes.toPermissions(want.mode() & 0750 | 0600));
-            files.incrementAndGet();
-            bytes.addAndGet(want.size());
+            if (BackupManifest.DELTA.equals(want.storageKind())) {
+                assembler.applyDelta(name, tar, e.getSize(), want.size());
+            } else {
+                assembler.applyWhole(name, tar, e.getSize());
+            }
         }
     }
 }
