@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.BackupStatistics;
+import io.walkeeper.api.CorruptPage;
 import io.walkeeper.core.WalKeeper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
 /** {@code backup-list}: the completed backups in the repository, oldest first. */
 @Command(name = "backup-list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"List the completed backups, oldest first. A backup whose manifest cannot be read is left out "
-                + "with a warning."})
+                + "with a warning.", "Backups that found data pages with a wrong checksum are named on standard error."})
 public final class BackupListCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand
     WalKeeperCli root;
@@ -35,8 +37,9 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
     @Option(names = "--json", description = "print a JSON array with every field of every backup")
     boolean json;
 
-    @Option(names = "--detail", description = "add WAL segments, PostgreSQL version, system identifier, permanence, "
-            + "labels and file and part counts")
+    @Option(names = "--detail", description = "add each delta's parent and pages stored/scanned, WAL segments, PostgreSQL "
+            + "version, system identifier, permanence, file and part counts, corrupt page count and labels; list each "
+            + "corrupt page")
     boolean detail;
 
     @Override
@@ -54,6 +57,10 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
             spec.commandLine().getErr().println("No backups in " + location);
         } else {
             out.print(table(backups, detail));
+            out.flush();
+            PrintWriter err = spec.commandLine().getErr();
+            corruptPageNotes(backups, detail).forEach(err::println);
+            err.flush();
         }
         out.flush();
         return 0;
@@ -89,6 +96,8 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
             m.put("storedSize", b.storedSize());
             m.put("fileCount", b.fileCount());
             m.put("partCount", b.partCount());
+            m.put("statistics", statistics(b.statistics()));
+            m.put("corruptPages", b.corruptPages().stream().map(BackupListCommand::corruptPage).toList());
             rows.add(m);
         }
         try {
@@ -96,6 +105,50 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Map<String, Object> statistics(BackupStatistics s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bytesRead", s.bytesRead());
+        m.put("bytesStored", s.bytesStored());
+        m.put("pagesScanned", s.pagesScanned());
+        m.put("pagesStored", s.pagesStored());
+        m.put("filesStoredWhole", s.filesStoredWhole());
+        m.put("filesStoredAsDelta", s.filesStoredAsDelta());
+        m.put("filesSkippedUnchanged", s.filesSkippedUnchanged());
+        return m;
+    }
+
+    private static Map<String, Object> corruptPage(CorruptPage p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("path", p.path());
+        m.put("block", p.block());
+        m.put("expected", p.expected());
+        m.put("found", p.found());
+        return m;
+    }
+
+    /**
+     * Names the backups that read data pages with a wrong checksum, for standard error.
+     *
+     * @param backups the backups
+     * @param detail list every page, not only the count
+     * @return warning lines, empty when no backup found a corrupt page
+     */
+    static List<String> corruptPageNotes(List<BackupInfo> backups, boolean detail) {
+        List<String> lines = new ArrayList<>();
+        for (BackupInfo b : backups) {
+            int n = b.corruptPages().size();
+            if (n == 0) {
+                continue;
+            }
+            lines.add("WARNING: backup " + b.name() + " read " + n + (n == 1 ? " data page" : " data pages")
+                    + " with a wrong checksum" + (detail ? ":" : " (--detail lists them)"));
+            if (detail) {
+                b.corruptPages().forEach(p -> lines.add("  " + p));
+            }
+        }
+        return lines;
     }
 
     /**
@@ -109,8 +162,8 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
         List<String> header = new ArrayList<>(List.of("NAME", "FINISHED (UTC)", "START LSN", "STOP LSN", "TL", "KIND",
                 "DATA SIZE", "STORED SIZE"));
         if (detail) {
-            header.addAll(List.of("START SEGMENT", "STOP SEGMENT", "PG", "SYSTEM IDENTIFIER", "PERMANENT", "FILES", "PARTS",
-                    "LABELS"));
+            header.addAll(List.of("PARENT", "START SEGMENT", "STOP SEGMENT", "PG", "SYSTEM IDENTIFIER", "PERMANENT", "FILES",
+                    "PARTS", "DELTA PAGES", "CORRUPT PAGES", "LABELS"));
         }
         List<List<String>> rows = new ArrayList<>();
         rows.add(header);
@@ -119,9 +172,10 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
                     b.startLsn().toString(), b.stopLsn().toString(), b.timeline().toString(),
                     b.kind().name().toLowerCase(Locale.ROOT), ByteSizes.format(b.dataSize()), ByteSizes.format(b.storedSize())));
             if (detail) {
-                row.addAll(List.of(b.startWalSegment(), b.stopWalSegment(), pgVersion(b.pgVersionNum()),
+                row.addAll(List.of(b.parent().orElse("-"), b.startWalSegment(), b.stopWalSegment(), pgVersion(b.pgVersionNum()),
                         b.systemIdentifierText(), b.permanent() ? "yes" : "no", Long.toString(b.fileCount()),
-                        Integer.toString(b.partCount()), new TreeMap<>(b.labels()).entrySet().stream()
+                        Integer.toString(b.partCount()), deltaPages(b), Integer.toString(b.corruptPages().size()),
+                        new TreeMap<>(b.labels()).entrySet().stream()
                                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))));
             }
             rows.add(row);
@@ -136,7 +190,8 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
         for (List<String> row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.size(); i++) {
-                boolean right = header.get(i).endsWith("SIZE") || header.get(i).equals("FILES") || header.get(i).equals("PARTS");
+                boolean right = header.get(i).endsWith("SIZE") || header.get(i).endsWith("PAGES") || header.get(i).equals("FILES")
+                        || header.get(i).equals("PARTS");
                 String cell = row.get(i);
                 String pad = " ".repeat(width[i] - cell.length());
                 line.append(right ? pad + cell : cell + pad).append("  ");
@@ -144,6 +199,12 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
             sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** For a delta, the relation pages it stored out of those it scanned; "-" for a full backup. */
+    private static String deltaPages(BackupInfo b) {
+        BackupStatistics s = b.statistics();
+        return b.parent().isEmpty() ? "-" : s.pagesStored() + "/" + s.pagesScanned();
     }
 
     private static String pgVersion(int num) {

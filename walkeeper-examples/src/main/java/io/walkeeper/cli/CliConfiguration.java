@@ -1,6 +1,7 @@
 package io.walkeeper.cli;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.core.PgConnection;
 
 import java.net.URI;
@@ -51,8 +52,16 @@ public final class CliConfiguration {
     public static final String COMPRESSION = "WALKEEPER_COMPRESSION";
     /** Default of {@link #COMPRESSION}. */
     public static final String COMPRESSION_DEFAULT = "lz4";
-    /** Longest chain of delta backups before a full one; accepted and kept, not used yet. */
+    /**
+     * Longest chain of delta backups before a full one: a backup is a delta while its parent is
+     * fewer than this many steps from a full backup; 0 (the default) takes only full backups.
+     */
     public static final String DELTA_MAX_STEPS = "WALKEEPER_DELTA_MAX_STEPS";
+    /**
+     * Which backup a delta is taken against: {@code LATEST} (the default, the newest backup, full
+     * or delta) or {@code LATEST_FULL} (the newest full backup).
+     */
+    public static final String DELTA_ORIGIN = "WALKEEPER_DELTA_ORIGIN";
     /** Parts uploaded or downloaded at once. */
     public static final String CONCURRENCY = "WALKEEPER_CONCURRENCY";
     /** Size after which a backup starts a new part: bytes, or a number with KB, MB or GB (powers of 1024). */
@@ -110,8 +119,10 @@ public final class CliConfiguration {
     public static final String WALG_GS_PREFIX = "WALG_GS_PREFIX";
     /** WAL-G: compression method; {@code lzma} means {@code xz}. */
     public static final String WALG_COMPRESSION_METHOD = "WALG_COMPRESSION_METHOD";
-    /** WAL-G: delta chain length. */
+    /** WAL-G: delta chain length, as {@link #DELTA_MAX_STEPS}. */
     public static final String WALG_DELTA_MAX_STEPS = "WALG_DELTA_MAX_STEPS";
+    /** WAL-G: the delta origin, as {@link #DELTA_ORIGIN}. */
+    public static final String WALG_DELTA_ORIGIN = "WALG_DELTA_ORIGIN";
     /** WAL-G: upload concurrency, used as {@link #CONCURRENCY}. */
     public static final String WALG_UPLOAD_CONCURRENCY = "WALG_UPLOAD_CONCURRENCY";
     /** S3 endpoint (MinIO, Ceph, …), storage setting {@code s3.endpoint}. */
@@ -137,12 +148,12 @@ public final class CliConfiguration {
             List.of(PGP_KEY, WALG_PGP_KEY, "openpgp.private-key"),
             List.of(PGP_KEY_PATH, WALG_PGP_KEY_PATH, "openpgp.private-key-path"),
             List.of(PGP_PASSPHRASE, WALG_PGP_KEY_PASSPHRASE, "openpgp.passphrase"));
-    private static final Set<String> KEYS = Set.of(CONFIG, STORAGE, COMPRESSION, DELTA_MAX_STEPS, CONCURRENCY, PART_SIZE,
-            WAL_PUSH_AHEAD, PGP_PUBLIC_KEY, PGP_PUBLIC_KEY_PATH, PGP_KEY, PGP_KEY_PATH, PGP_PASSPHRASE, WALG_PGP_KEY,
+    private static final Set<String> KEYS = Set.of(CONFIG, STORAGE, COMPRESSION, DELTA_MAX_STEPS, DELTA_ORIGIN, CONCURRENCY,
+            PART_SIZE, WAL_PUSH_AHEAD, PGP_PUBLIC_KEY, PGP_PUBLIC_KEY_PATH, PGP_KEY, PGP_KEY_PATH, PGP_PASSPHRASE, WALG_PGP_KEY,
             WALG_PGP_KEY_PATH, WALG_PGP_KEY_PASSPHRASE,
             WAL_ARCHIVE_TIMEOUT, LOG_LEVEL, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, WALG_FILE_PREFIX,
             WALG_S3_PREFIX, WALG_AZ_PREFIX, WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS,
-            WALG_UPLOAD_CONCURRENCY, AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,
+            WALG_DELTA_ORIGIN, WALG_UPLOAD_CONCURRENCY, AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,
             AWS_SECRET_ACCESS_KEY);
     private static final List<String> STORAGE_KEYS = List.of(STORAGE, WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX,
             WALG_GS_PREFIX);
@@ -346,13 +357,33 @@ public final class CliConfiguration {
     }
 
     /**
-     * Returns the longest delta chain; accepted and kept for when delta backups arrive.
+     * Returns the longest delta chain, from {@value #DELTA_MAX_STEPS} or WAL-G's
+     * {@value #WALG_DELTA_MAX_STEPS}.
      *
-     * @return the number of steps, if set
+     * @return the number of steps (0 to 1000; 0 takes only full backups), if set
      */
     public OptionalInt deltaMaxSteps() {
         return first(List.of(DELTA_MAX_STEPS, WALG_DELTA_MAX_STEPS)).map(v -> OptionalInt.of(integer(v, 0, 1000)))
                 .orElse(OptionalInt.empty());
+    }
+
+    /**
+     * Returns which backup a delta is taken against, from {@value #DELTA_ORIGIN} or WAL-G's
+     * {@value #WALG_DELTA_ORIGIN}. The value is case-insensitive.
+     *
+     * @return {@link DeltaOrigin#LATEST} or {@link DeltaOrigin#LATEST_FULL}, if set
+     * @throws ConfigurationException if the value is neither
+     */
+    public Optional<DeltaOrigin> deltaOrigin() {
+        return first(List.of(DELTA_ORIGIN, WALG_DELTA_ORIGIN)).map(v -> {
+            for (DeltaOrigin origin : DeltaOrigin.values()) {
+                if (origin.name().equalsIgnoreCase(v.trimmed())) {
+                    return origin;
+                }
+            }
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': expected LATEST (delta "
+                    + "against the newest backup) or LATEST_FULL (delta against the newest full backup)");
+        });
     }
 
     /**

@@ -48,10 +48,10 @@ import java.util.concurrent.Callable;
                 "  11  interrupted; nothing was committed",
                 "%nSettings (file keys and environment variables): WALKEEPER_STORAGE, WALKEEPER_COMPRESSION, "
                         + "WALKEEPER_CONCURRENCY, WALKEEPER_PART_SIZE, WALKEEPER_WAL_ARCHIVE_TIMEOUT, WALKEEPER_LOG_LEVEL, "
-                        + "WALKEEPER_DELTA_MAX_STEPS, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE; WAL-G's "
-                        + "WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX, WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, "
-                        + "WALG_DELTA_MAX_STEPS and AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, "
-                        + "AWS_SECRET_ACCESS_KEY."})
+                        + "WALKEEPER_DELTA_MAX_STEPS, WALKEEPER_DELTA_ORIGIN (LATEST or LATEST_FULL), PGDATA, PGHOST, "
+                        + "PGPORT, PGUSER, PGPASSWORD, PGDATABASE; WAL-G's WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX, "
+                        + "WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS, WALG_DELTA_ORIGIN and AWS_ENDPOINT, "
+                        + "AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY."})
 public final class WalKeeperCli implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,

@@ -49,8 +49,8 @@ final class WalKeeperFactory {
         config.concurrency().ifPresent(b::concurrency);
         config.partSize().ifPresent(b::partSizeThreshold);
         config.walArchiveTimeout().ifPresent(b::walArchiveTimeout);
-        config.deltaMaxSteps().ifPresent(n -> log.debug("{}={} is accepted but not used yet: every backup is full",
-                CliConfiguration.DELTA_MAX_STEPS, n));
+        config.deltaMaxSteps().ifPresent(b::deltaMaxSteps);
+        config.deltaOrigin().ifPresent(b::deltaOrigin);
         log.debug("Repository {} with {} compression", storage, config.compression());
         return b;
     }

@@ -1,6 +1,7 @@
 package io.walkeeper.cli;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.core.PgConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,52 @@ class CliConfigurationTest {
         assertTrue(c.concurrency().isEmpty());
         ConfigurationException e = assertThrows(ConfigurationException.class, c::storage);
         assertTrue(e.getMessage().contains("WALKEEPER_STORAGE"), e.getMessage());
+    }
+
+    @Test
+    void deltaSettingsFromWalkeeperAndWalgKeys() throws IOException {
+        CliConfiguration none = CliConfiguration.load(null, host(Map.of()));
+        assertTrue(none.deltaMaxSteps().isEmpty());
+        assertEquals(Optional.empty(), none.deltaOrigin());
+
+        CliConfiguration walg = CliConfiguration.load(null, host(Map.of("WALG_DELTA_MAX_STEPS", "5",
+                "WALG_DELTA_ORIGIN", "LATEST_FULL")));
+        assertEquals(5, walg.deltaMaxSteps().getAsInt());
+        assertEquals(Optional.of(DeltaOrigin.LATEST_FULL), walg.deltaOrigin());
+
+        CliConfiguration both = CliConfiguration.load(null, host(Map.of("WALG_DELTA_MAX_STEPS", "5",
+                "WALKEEPER_DELTA_MAX_STEPS", "0", "WALG_DELTA_ORIGIN", "LATEST_FULL", "WALKEEPER_DELTA_ORIGIN", " latest ")));
+        assertEquals(0, both.deltaMaxSteps().getAsInt(), "WALKEEPER_* wins over WALG_*");
+        assertEquals(Optional.of(DeltaOrigin.LATEST), both.deltaOrigin(), "case and surrounding blanks do not matter");
+
+        Path f = file("delta.json", "{\"WALG_DELTA_MAX_STEPS\": 3, \"WALG_DELTA_ORIGIN\": \"latest_full\"}");
+        CliConfiguration fromFile = CliConfiguration.load(f, host(Map.of("WALKEEPER_DELTA_ORIGIN", "LATEST")));
+        assertEquals(3, fromFile.deltaMaxSteps().getAsInt());
+        assertEquals(Optional.of(DeltaOrigin.LATEST), fromFile.deltaOrigin(), "the environment overrides the file");
+        assertTrue(fromFile.notes().stream().noneMatch(n -> n.contains("DELTA")), fromFile.notes().toString());
+        assertTrue(CliConfiguration.knownKeys().containsAll(List.of("WALKEEPER_DELTA_MAX_STEPS", "WALG_DELTA_MAX_STEPS",
+                "WALKEEPER_DELTA_ORIGIN", "WALG_DELTA_ORIGIN")));
+    }
+
+    @Test
+    void badDeltaSettingsNameTheKeyAndTheAllowedValues() throws IOException {
+        for (String bad : List.of("LATEST_DELTA", "latest full", "2")) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> CliConfiguration.load(null, host(Map.of("WALKEEPER_DELTA_ORIGIN", bad))).deltaOrigin(), bad);
+            assertTrue(e.getMessage().contains("environment variable WALKEEPER_DELTA_ORIGIN '" + bad + "'")
+                    && e.getMessage().contains("LATEST") && e.getMessage().contains("LATEST_FULL"), e.getMessage());
+        }
+        Path f = file("bad-delta.json", "{\"WALG_DELTA_ORIGIN\": \"FIRST\", \"WALG_DELTA_MAX_STEPS\": \"-1\"}");
+        CliConfiguration c = CliConfiguration.load(f, host(Map.of()));
+        ConfigurationException e = assertThrows(ConfigurationException.class, c::deltaOrigin);
+        assertTrue(e.getMessage().contains("WALG_DELTA_ORIGIN in " + f) && e.getMessage().contains("LATEST_FULL"),
+                e.getMessage());
+        e = assertThrows(ConfigurationException.class, c::deltaMaxSteps);
+        assertTrue(e.getMessage().contains("WALG_DELTA_MAX_STEPS in " + f) && e.getMessage().contains("0 to 1000"),
+                e.getMessage());
+        e = assertThrows(ConfigurationException.class,
+                () -> CliConfiguration.load(null, host(Map.of("WALG_DELTA_MAX_STEPS", "many"))).deltaMaxSteps());
+        assertTrue(e.getMessage().contains("environment variable WALG_DELTA_MAX_STEPS 'many'"), e.getMessage());
     }
 
     @Test
