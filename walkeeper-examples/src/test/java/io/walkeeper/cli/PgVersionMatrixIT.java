@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -60,7 +61,8 @@ class PgVersionMatrixIT {
         Path base = Files.createDirectories(work.resolve("v" + major));
         Path repo = Files.createDirectories(base.resolve("repo"));
         Path config = base.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_COMPRESSION\": \"zstd\"}\n");
+        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_COMPRESSION\": \"zstd\", "
+                + "\"WALKEEPER_DELTA_MAX_STEPS\": \"3\"}\n");
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
         try (PostgresCluster source = PostgresCluster.builder().binDir(bin).dataDir(base.resolve("source")).build()) {
             source.grantToPostgresUser(repo);
@@ -73,8 +75,17 @@ class PgVersionMatrixIT {
             cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres");
             CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", source.dataDir().toString());
             assertEquals(0, push.exitCode(), push.toString());
+            assertFalse(push.stdout().contains("_D_"), push.toString());
 
-            source.execute("INSERT INTO marks SELECT generate_series(1, 1000)");
+            // a delta on top: the restore below goes through the chain on every version
+            source.execute("INSERT INTO marks SELECT generate_series(1, 500)");
+            source.execute("UPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid % 100 = 0");
+            source.execute("CREATE TABLE grown AS SELECT g AS id FROM generate_series(1, 10000) g");
+            CliHarness.Result delta = cli.run("--config", config.toString(), "backup-push", source.dataDir().toString());
+            assertEquals(0, delta.exitCode(), delta.toString());
+            assertTrue(delta.stdout().strip().contains("_D_"), delta.toString());
+
+            source.execute("INSERT INTO marks SELECT generate_series(501, 1000)");
             source.execute("SELECT pg_create_restore_point('matrix')");
             var expected = source.fingerprint();
             source.execute("INSERT INTO marks SELECT generate_series(1001, 2000)");
@@ -95,6 +106,7 @@ class PgVersionMatrixIT {
                 ArchiveBackupPitrIT.awaitRecoveryEnd(restored);
                 assertEquals(expected, restored.fingerprint());
                 assertEquals(1000, restored.queryLong("SELECT count(*) FROM marks"));
+                assertEquals(10000, restored.queryLong("SELECT count(*) FROM grown"));
                 assertTrue(restored.logTail(200).contains("recovery stopping at restore point \"matrix\""), restored.logTail(40));
             }
         }
