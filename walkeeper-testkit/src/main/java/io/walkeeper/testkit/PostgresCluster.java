@@ -560,6 +560,25 @@ public final class PostgresCluster implements AutoCloseable {
         return new PgbenchRun(CommandRunner.start(asPostgresUser(cmd), false), TOOL_GRACE.plusSeconds(seconds));
     }
 
+    /**
+     * Starts the pgbench workload in the background with further pgbench options, e.g.
+     * {@code "-R", "100"} to limit it to 100 transactions a second, so that the load is steady
+     * and leaves most pages of a large table untouched.
+     *
+     * @param clients concurrent client sessions
+     * @param seconds how long to run at most
+     * @param options further pgbench options, placed before the database name
+     * @return a handle to wait for or stop the run
+     * @throws ClusterException if pgbench cannot start
+     */
+    public PgbenchRun pgbenchStart(int clients, int seconds, String... options) {
+        List<String> args = new ArrayList<>(List.of("-c", Integer.toString(clients), "-j", Integer.toString(Math.min(clients, 2)),
+                "-T", Integer.toString(seconds)));
+        args.addAll(List.of(options));
+        List<String> cmd = pgbench(args.toArray(String[]::new));
+        return new PgbenchRun(CommandRunner.start(asPostgresUser(cmd), false), TOOL_GRACE.plusSeconds(seconds));
+    }
+
     private List<String> pgbench(String... args) {
         List<String> cmd = new ArrayList<>(List.of(clientTool("pgbench"), "-h", "127.0.0.1", "-p",
                 Integer.toString(port), "-U", SUPERUSER));
