@@ -36,6 +36,33 @@ public interface BlobStore extends AutoCloseable {
     InputStream get(String key);
 
     /**
+     * Opens an object for reading from an offset on (a ranged read). Used to resume a download
+     * that failed part-way. The default reads and discards the first {@code offset} bytes;
+     * stores that can seek should override it.
+     *
+     * @param key the object key
+     * @param offset the first byte to return, at most the object's size
+     * @return the object's bytes from {@code offset}; the caller closes it
+     * @throws io.walkeeper.api.NotFoundException if there is no such object
+     * @throws io.walkeeper.api.StorageException if the store cannot be read
+     */
+    default InputStream get(String key, long offset) {
+        InputStream in = get(key);
+        try {
+            in.skipNBytes(offset);
+            return in;
+        } catch (java.io.IOException e) {
+            try {
+                in.close();
+            } catch (java.io.IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new io.walkeeper.api.StorageException("Cannot read '" + key + "' from offset " + offset + " in "
+                    + location() + ": " + e.getMessage(), e, true);
+        }
+    }
+
+    /**
      * Looks an object up.
      *
      * @param key the object key
