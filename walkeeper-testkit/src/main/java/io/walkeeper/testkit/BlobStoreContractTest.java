@@ -371,6 +371,23 @@ public abstract class BlobStoreContractTest {
         assertEquals(List.of(), keys(""));
     }
 
+    /**
+     * A ranged read returns the object from the offset on, including at its very end.
+     *
+     * @throws IOException on an unexpected failure
+     */
+    @Test
+    public void rangedReadReturnsTheRest() throws IOException {
+        byte[] content = ContractPayloads.random(7, 100_000);
+        store.put("range/k", writing(content));
+        for (int off : new int[] {0, 1, 65_536, 99_999, 100_000}) {
+            try (java.io.InputStream in = store.get("range/k", off)) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(content, off, content.length), in.readAllBytes(), "offset " + off);
+            }
+        }
+        assertThrows(NotFoundException.class, () -> store.get("range/missing", 10).close());
+    }
+
     /** get of a missing key fails with {@link NotFoundException} naming the key. */
     @Test
     public void getMissingKeyIsNotFound() {
