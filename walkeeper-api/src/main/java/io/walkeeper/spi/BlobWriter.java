@@ -6,7 +6,8 @@ import java.io.OutputStream;
 /**
  * Produces an object's content into a stream the store provides. The store commits the object
  * only if this returns normally; if it throws, nothing becomes visible. Implementations must
- * not close the stream.
+ * not close the stream, and must produce the same bytes each time they are called: a write that
+ * failed with a retryable error is retried by calling the writer again from the start.
  */
 @FunctionalInterface
 public interface BlobWriter {

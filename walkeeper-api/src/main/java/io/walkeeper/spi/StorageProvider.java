@@ -18,6 +18,19 @@ public interface StorageProvider {
     Set<String> schemes();
 
     /**
+     * Tells whether this provider opens {@code location}. The default accepts every URI whose
+     * scheme is one of {@link #schemes()}; a provider that claims a general scheme such as
+     * {@code https} narrows it (for example to one host name suffix).
+     *
+     * @param location the repository root
+     * @return {@code true} if {@link #open} should be given this location
+     */
+    default boolean supports(URI location) {
+        String scheme = location.getScheme();
+        return scheme != null && schemes().contains(scheme.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
      * Opens the store at {@code location}.
      *
      * @param location the repository root, e.g. {@code file:///var/backups/pg}

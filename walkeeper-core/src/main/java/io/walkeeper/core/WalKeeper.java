@@ -11,6 +11,8 @@ import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.restore.DefaultRestorer;
+import io.walkeeper.core.storage.RetryingBlobStore;
+import io.walkeeper.core.storage.StorageOptions;
 import io.walkeeper.core.wal.DefaultWalArchiver;
 import io.walkeeper.spi.BlobStore;
 import io.walkeeper.spi.CompressionCodec;
@@ -43,7 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class WalKeeper implements AutoCloseable {
     private final Builder config;
     private final BlobStore store;
-    private final boolean ownsStore;
     private final Repository repository;
     private final WalArchiver walArchiver;
     private final BackupRepository backups;
@@ -52,16 +53,18 @@ public final class WalKeeper implements AutoCloseable {
 
     private WalKeeper(Builder b) {
         this.config = b.copy();
+        Map<String, String> storageOptions = new LinkedHashMap<>(b.storageOptions);
         if (b.blobStore != null) {
-            this.store = b.blobStore;
-            this.ownsStore = false;
+            this.store = RetryingBlobStore.wrap(b.blobStore, StorageOptions.from(storageOptions), false);
         } else {
             if (b.storage == null) {
                 throw new ConfigurationException("No storage configured (HINT: set WALKEEPER_STORAGE, e.g. file:///var/backups/pg, "
                         + "or call .storage(uri, settings) on the builder)");
             }
-            this.store = Providers.openStore(b.storage, b.storageSettings);
-            this.ownsStore = true;
+            storageOptions.putAll(b.storageSettings);
+            StorageOptions options = StorageOptions.from(storageOptions);
+            this.store = RetryingBlobStore.wrap(Providers.openStore(b.storage, StorageOptions.providerSettings(b.storageSettings)),
+                    options, true);
         }
         CompressionCodec codec = Providers.codec(b.compression).configure(b.compressionSettings);
         EncryptionProvider encryption = b.encryption == null ? null : Providers.encryption(b.encryption);
@@ -114,8 +117,8 @@ public final class WalKeeper implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true) && ownsStore) {
-            store.close();
+        if (closed.compareAndSet(false, true)) {
+            store.close(); // closes the provider's store only if this instance opened it
         }
     }
 
@@ -135,6 +138,7 @@ public final class WalKeeper implements AutoCloseable {
         private Duration walArchiveTimeout = Duration.ofMinutes(5);
         private int deltaMaxSteps;
         private DeltaOrigin deltaOrigin = DeltaOrigin.LATEST;
+        private Map<String, String> storageOptions = Map.of();
 
         private Builder() {
         }
@@ -155,6 +159,7 @@ public final class WalKeeper implements AutoCloseable {
             b.walArchiveTimeout = walArchiveTimeout;
             b.deltaMaxSteps = deltaMaxSteps;
             b.deltaOrigin = deltaOrigin;
+            b.storageOptions = storageOptions;
             return b;
         }
 
@@ -264,6 +269,21 @@ public final class WalKeeper implements AutoCloseable {
          */
         public Builder walArchiveTimeout(Duration timeout) {
             this.walArchiveTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets how storage calls are retried and limited, for any store: the {@code storage.*} keys
+         * of {@link StorageOptions} (attempts, backoff, per-call deadline, bytes per second,
+         * upload and download concurrency). The same keys may also be given in the settings of
+         * {@link #storage(URI, Map)}, which win.
+         *
+         * @param options {@code storage.*} settings
+         * @return this builder
+         */
+        public Builder storageOptions(Map<String, String> options) {
+            StorageOptions.from(options);
+            this.storageOptions = Map.copyOf(options);
             return this;
         }
 

@@ -146,6 +146,7 @@ public final class DefaultBackupRepository implements BackupRepository {
                     request.failOnCorruptPage(), parent == null ? null : filesByPath(parent),
                     parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
             String prefix = RepositoryLayout.backupPrefix(name);
+            BackupManifest[] attempted = new BackupManifest[1];
             try {
                 DataDirectoryWalker.Result walk = new DataDirectoryWalker(dataDir, version / 10000, extraExcluded).walk();
                 List<BackupManifest.Part> parts = new ArrayList<>();
@@ -178,6 +179,7 @@ public final class DefaultBackupRepository implements BackupRepository {
                         request.labels(), stop.labelFile(), stop.tablespaceMap(), walk.tablespaces(),
                         repository.format().codec().name(), context.bytesRead.get(), stored, parts, files,
                         context.statistics(stored), context.corruptPages());
+                attempted[0] = manifest;
                 repository.writeManifest(manifest);
                 var st = manifest.statistics();
                 LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged), {} bytes read, "
@@ -192,6 +194,12 @@ public final class DefaultBackupRepository implements BackupRepository {
                 }
                 return manifest.toInfo();
             } catch (RuntimeException | IOException e) {
+                if (attempted[0] != null) {
+                    Optional<BackupInfo> landed = manifestLanded(attempted[0], e);
+                    if (landed.isPresent()) {
+                        return landed.get();
+                    }
+                }
                 removeGarbage(prefix);
                 if (e instanceof IOException io) {
                     throw new StorageException("Backup " + name + " failed while reading " + dataDir + ": " + io.getMessage(), io);
@@ -419,6 +427,34 @@ public final class DefaultBackupRepository implements BackupRepository {
                 throw new WalKeeperException(ErrorCode.INTERRUPTED, "Interrupted while waiting for WAL " + next, e);
             }
         }
+    }
+
+    /**
+     * After the manifest write reported a failure: if the manifest is stored (the write landed but
+     * its success was lost), the backup is complete; if it cannot be told, nothing may be deleted,
+     * since a stored manifest must never point at removed parts.
+     */
+    private Optional<BackupInfo> manifestLanded(BackupManifest ours, Exception failure) {
+        Optional<BackupManifest> stored;
+        try {
+            stored = repository.readManifest(ours.name());
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            LOG.error("Backup {}: writing its manifest failed and the repository cannot tell whether it was stored; "
+                    + "its parts are kept (HINT: run backup-list once the storage answers: a listed {} is complete; "
+                    + "otherwise delete backups/{}/)", ours.name(), ours.name(), ours.name());
+            throw failure instanceof RuntimeException r ? r : new StorageException(failure.getMessage(), failure);
+        }
+        if (stored.isPresent() && stored.get().parts().equals(ours.parts())) {
+            LOG.info("Backup {}: its manifest was stored although the write reported {}; the backup is complete",
+                    ours.name(), failure.toString());
+            return Optional.of(stored.get().toInfo());
+        }
+        if (stored.isPresent()) {
+            LOG.error("Backup {}: a different manifest of that name is stored; nothing is deleted", ours.name());
+            throw failure instanceof RuntimeException r ? r : new StorageException(failure.getMessage(), failure);
+        }
+        return Optional.empty();
     }
 
     private void removeGarbage(String prefix) {

@@ -57,7 +57,7 @@ public final class Providers {
         String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
         List<StorageProvider> all = STORAGE.computeIfAbsent(loader(), cl -> load(StorageProvider.class, cl));
         for (StorageProvider p : all) {
-            if (p.schemes().contains(scheme)) {
+            if (p.supports(location)) {
                 return p.open(location, settings);
             }
         }

@@ -1,0 +1,321 @@
+package io.walkeeper.core.storage;
+
+import io.walkeeper.api.AlreadyExistsException;
+import io.walkeeper.api.ErrorCode;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.BlobWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The one place where storage calls are retried, for every provider. A call that fails with a
+ * {@linkplain StorageException#isRetryable() retryable} {@link StorageException} (throttling,
+ * 5xx, connection reset, timeout) is tried again after a capped exponential backoff with jitter,
+ * until it succeeds, the attempts are used up or the call's deadline passes; the final error says
+ * how many attempts were made. Any other error (not found, already exists, access denied, missing
+ * bucket) is thrown at once.
+ *
+ * <p>Every attempt runs under the call's deadline. A read that fails part-way is resumed with a
+ * ranged read from where it stopped. A create whose first attempt may have landed although it
+ * reported failure (a lost response) and whose retry then finds the key taken is accepted if the
+ * stored object has exactly the bytes the writer produces, and refused otherwise.
+ */
+public final class RetryingBlobStore implements BlobStore {
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingBlobStore.class);
+
+    private final BlobStore delegate;
+    private final StorageOptions options;
+    private final boolean ownsDelegate;
+    private final ExecutorService calls;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RetryingBlobStore(BlobStore delegate, StorageOptions options, boolean ownsDelegate) {
+        this.delegate = delegate;
+        this.options = options;
+        this.ownsDelegate = ownsDelegate;
+        AtomicInteger n = new AtomicInteger();
+        this.calls = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "walkeeper-storage-call-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Wraps a provider's store with the limits and retries of {@code options}.
+     *
+     * @param store the provider's store
+     * @param options retry and limit settings
+     * @param ownsStore whether closing the wrapper closes {@code store}
+     * @return the wrapped store
+     */
+    public static BlobStore wrap(BlobStore store, StorageOptions options, boolean ownsStore) {
+        BlobStore inner = LimitedBlobStore.needed(options) ? new LimitedBlobStore(store, options) : store;
+        return new RetryingBlobStore(inner, options, ownsStore);
+    }
+
+    @Override
+    public URI location() {
+        return delegate.location();
+    }
+
+    @Override
+    public InputStream get(String key) {
+        return get(key, 0);
+    }
+
+    @Override
+    public InputStream get(String key, long offset) {
+        InputStream first = call("read", key, () -> offset == 0 ? delegate.get(key) : delegate.get(key, offset));
+        return new ResumingInputStream(key, first, offset);
+    }
+
+    @Override
+    public Optional<BlobInfo> head(String key) {
+        return call("look-up", key, () -> delegate.head(key));
+    }
+
+    @Override
+    public Stream<BlobInfo> list(String prefix) {
+        return call("listing", prefix, () -> delegate.list(prefix));
+    }
+
+    @Override
+    public void create(String key, BlobWriter writer) {
+        AtomicInteger attempt = new AtomicInteger();
+        call("create", key, () -> {
+            try {
+                delegate.create(key, writer);
+            } catch (AlreadyExistsException e) {
+                if (attempt.get() > 1 && sameContent(key, writer)) {
+                    LOG.info("'{}' was stored by an earlier attempt whose success was not reported; keeping it", key);
+                    return null;
+                }
+                throw e;
+            }
+            return null;
+        }, attempt);
+    }
+
+    @Override
+    public void put(String key, BlobWriter writer) {
+        call("write", key, () -> {
+            delegate.put(key, writer);
+            return null;
+        });
+    }
+
+    @Override
+    public void delete(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        call("delete", keys.size() == 1 ? keys.iterator().next() : keys.size() + " keys", () -> {
+            delegate.delete(keys);
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            calls.shutdownNow();
+            if (ownsDelegate) {
+                delegate.close();
+            }
+        }
+    }
+
+    private boolean sameContent(String key, BlobWriter writer) throws IOException {
+        byte[] wanted;
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            writer.writeTo(new DigestOutputStream(OutputStream.nullOutputStream(), md));
+            wanted = md.digest();
+            MessageDigest stored = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = delegate.get(key)) {
+                byte[] buf = new byte[64 * 1024];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    stored.update(buf, 0, n);
+                }
+            }
+            return Arrays.equals(wanted, stored.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T call(String what, String key, Callable<T> op) {
+        return call(what, key, op, new AtomicInteger());
+    }
+
+    private <T> T call(String what, String key, Callable<T> op, AtomicInteger attempt) {
+        if (closed.get()) {
+            throw new StorageException("Storage " + delegate.location() + " is closed", null);
+        }
+        long start = System.nanoTime();
+        long deadline = start + options.callTimeout().toNanos();
+        while (true) {
+            int n = attempt.incrementAndGet();
+            StorageException failure;
+            try {
+                return attempt(what, key, op, deadline);
+            } catch (StorageException e) {
+                if (!e.isRetryable()) {
+                    throw e;
+                }
+                failure = e;
+            }
+            long backoff = backoff(n);
+            if (n >= options.maxAttempts() || System.nanoTime() + backoff * 1_000_000 >= deadline) {
+                throw exhausted(what, key, n, start, failure);
+            }
+            LOG.warn("Storage {} of '{}' in {} failed (attempt {} of {}): {}; retrying in {} ms", what, key,
+                    delegate.location(), n, options.maxAttempts(), failure.getMessage(), backoff);
+            sleep(backoff);
+        }
+    }
+
+    private <T> T attempt(String what, String key, Callable<T> op, long deadline) {
+        Future<T> f;
+        try {
+            f = calls.submit(op);
+        } catch (RejectedExecutionException e) {
+            throw new StorageException("Storage " + delegate.location() + " is closed", e);
+        }
+        try {
+            return f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new StorageException("Storage " + what + " of '" + key + "' in " + delegate.location()
+                    + " did not finish within its deadline of " + options.callTimeout().toSeconds() + " s", e, true);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new WalKeeperException(ErrorCode.INTERRUPTED, "Interrupted during storage " + what + " of '" + key + "'", e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new StorageException("Storage " + what + " of '" + key + "' in " + delegate.location() + " failed: " + c, c);
+        }
+    }
+
+    private StorageException exhausted(String what, String key, int attempts, long start, StorageException last) {
+        long secs = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+        return new StorageException(last.getMessage() + " (gave up after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
+                + " in " + secs + " s; HINT: check the network and the storage service, or raise "
+                + StorageOptions.MAX_ATTEMPTS + " / " + StorageOptions.CALL_TIMEOUT_SECONDS + ")", last, true);
+    }
+
+    /** Capped exponential backoff with "equal jitter": half fixed, half random. */
+    private long backoff(int attempt) {
+        long base = options.initialBackoff().toMillis();
+        long cap = options.maxBackoff().toMillis();
+        long exp = attempt >= 31 ? cap : Math.min(cap, base << (attempt - 1));
+        long half = exp / 2;
+        return half + (half > 0 ? ThreadLocalRandom.current().nextLong(half + 1) : 0);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalKeeperException(ErrorCode.INTERRUPTED, "Interrupted while waiting to retry a storage call", e);
+        }
+    }
+
+    /** Reads an object and, when the connection fails part-way, goes on with a ranged read from where it stopped. */
+    private final class ResumingInputStream extends InputStream {
+        private final String key;
+        private InputStream in;
+        private long position;
+        private int failures;
+
+        ResumingInputStream(String key, InputStream in, long offset) {
+            this.key = key;
+            this.in = in;
+            this.position = offset;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                try {
+                    int n = in.read(b, off, len);
+                    if (n > 0) {
+                        position += n;
+                    }
+                    return n;
+                } catch (IOException | StorageException e) {
+                    if (e instanceof StorageException s && !s.isRetryable()) {
+                        throw s;
+                    }
+                    resume(e);
+                }
+            }
+        }
+
+        private void resume(Exception e) throws IOException {
+            failures++;
+            if (failures >= options.maxAttempts() || closed.get()) {
+                throw new IOException("reading '" + key + "' from " + delegate.location() + " failed at byte " + position
+                        + " (gave up after " + failures + " attempt" + (failures == 1 ? "" : "s") + "): " + e.getMessage(), e);
+            }
+            LOG.warn("Reading '{}' from {} failed at byte {} ({}); resuming (attempt {} of {})", key, delegate.location(),
+                    position, e.getMessage(), failures + 1, options.maxAttempts());
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the connection is gone anyway
+            }
+            sleep(backoff(failures));
+            long from = position;
+            in = call("read", key, () -> delegate.get(key, from));
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}
