@@ -136,11 +136,48 @@ public final class CliConfiguration {
     /** S3 secret key, storage setting {@code s3.secret-access-key}. */
     public static final String AWS_SECRET_ACCESS_KEY = "AWS_SECRET_ACCESS_KEY";
 
+    /** Azure storage account, storage setting {@code azure.account-name}. */
+    public static final String AZURE_STORAGE_ACCOUNT = "AZURE_STORAGE_ACCOUNT";
+    /** Azure account key, storage setting {@code azure.account-key}. */
+    public static final String AZURE_STORAGE_ACCESS_KEY = "AZURE_STORAGE_ACCESS_KEY";
+    /** Azure SAS token, storage setting {@code azure.sas-token}. */
+    public static final String AZURE_STORAGE_SAS_TOKEN = "AZURE_STORAGE_SAS_TOKEN";
+    /** Azure connection string (may name a custom blob endpoint), storage setting {@code azure.connection-string}. */
+    public static final String AZURE_STORAGE_CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING";
+    /** Google service-account key file, storage setting {@code gcs.credentials-file}. */
+    public static final String GOOGLE_APPLICATION_CREDENTIALS = "GOOGLE_APPLICATION_CREDENTIALS";
+    /** Attempts per storage call, storage setting {@code storage.retry.max-attempts}. */
+    public static final String STORAGE_MAX_ATTEMPTS = "WALKEEPER_STORAGE_MAX_ATTEMPTS";
+    /** Deadline of one storage call in seconds, storage setting {@code storage.call-timeout-seconds}. */
+    public static final String STORAGE_CALL_TIMEOUT = "WALKEEPER_STORAGE_CALL_TIMEOUT";
+    /** Network bytes per second, storage setting {@code storage.max-bytes-per-second}. */
+    public static final String NETWORK_RATE_LIMIT = "WALKEEPER_NETWORK_RATE_LIMIT";
+    /** WAL-G: network bytes per second, as {@link #NETWORK_RATE_LIMIT}. */
+    public static final String WALG_NETWORK_RATE_LIMIT = "WALG_NETWORK_RATE_LIMIT";
+    /** Objects uploaded at once, storage setting {@code storage.upload-concurrency}. */
+    public static final String UPLOAD_CONCURRENCY = "WALKEEPER_UPLOAD_CONCURRENCY";
+    /** Objects downloaded at once, storage setting {@code storage.download-concurrency}. */
+    public static final String DOWNLOAD_CONCURRENCY = "WALKEEPER_DOWNLOAD_CONCURRENCY";
+    /** WAL-G: download concurrency, as {@link #DOWNLOAD_CONCURRENCY}. */
+    public static final String WALG_DOWNLOAD_CONCURRENCY = "WALG_DOWNLOAD_CONCURRENCY";
+
     private static final Map<String, String> S3_SETTINGS = mapOf(AWS_ENDPOINT, "s3.endpoint", AWS_REGION, "s3.region",
             AWS_S3_FORCE_PATH_STYLE, "s3.path-style", AWS_ACCESS_KEY_ID, "s3.access-key-id",
             AWS_SECRET_ACCESS_KEY, "s3.secret-access-key");
+    private static final Map<String, String> AZURE_SETTINGS = mapOf(AZURE_STORAGE_ACCOUNT, "azure.account-name",
+            AZURE_STORAGE_ACCESS_KEY, "azure.account-key", AZURE_STORAGE_SAS_TOKEN, "azure.sas-token",
+            AZURE_STORAGE_CONNECTION_STRING, "azure.connection-string");
+    private static final Map<String, String> GCS_SETTINGS = mapOf(GOOGLE_APPLICATION_CREDENTIALS, "gcs.credentials-file");
+    /** Shared storage settings: walkeeper key, WAL-G key (or empty), setting. */
+    private static final List<List<String>> SHARED_STORAGE_SETTINGS = List.of(
+            List.of(STORAGE_MAX_ATTEMPTS, "", "storage.retry.max-attempts"),
+            List.of(STORAGE_CALL_TIMEOUT, "", "storage.call-timeout-seconds"),
+            List.of(NETWORK_RATE_LIMIT, WALG_NETWORK_RATE_LIMIT, "storage.max-bytes-per-second"),
+            List.of(UPLOAD_CONCURRENCY, "", "storage.upload-concurrency"),
+            List.of(DOWNLOAD_CONCURRENCY, WALG_DOWNLOAD_CONCURRENCY, "storage.download-concurrency"));
     private static final Set<String> SECRETS = Set.of(PGPASSWORD, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, PGP_KEY,
-            PGP_PASSPHRASE, WALG_PGP_KEY, WALG_PGP_KEY_PASSPHRASE);
+            PGP_PASSPHRASE, WALG_PGP_KEY, WALG_PGP_KEY_PASSPHRASE, AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN,
+            AZURE_STORAGE_CONNECTION_STRING);
     /** OpenPGP settings: walkeeper key, WAL-G key, provider setting. */
     private static final List<List<String>> PGP_SETTINGS = List.of(
             List.of(PGP_PUBLIC_KEY, "", "openpgp.public-key"),
@@ -154,7 +191,9 @@ public final class CliConfiguration {
             WAL_ARCHIVE_TIMEOUT, LOG_LEVEL, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, WALG_FILE_PREFIX,
             WALG_S3_PREFIX, WALG_AZ_PREFIX, WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS,
             WALG_DELTA_ORIGIN, WALG_UPLOAD_CONCURRENCY, AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,
-            AWS_SECRET_ACCESS_KEY);
+            AWS_SECRET_ACCESS_KEY, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN,
+            AZURE_STORAGE_CONNECTION_STRING, GOOGLE_APPLICATION_CREDENTIALS, STORAGE_MAX_ATTEMPTS, STORAGE_CALL_TIMEOUT,
+            NETWORK_RATE_LIMIT, WALG_NETWORK_RATE_LIMIT, UPLOAD_CONCURRENCY, DOWNLOAD_CONCURRENCY, WALG_DOWNLOAD_CONCURRENCY);
     private static final List<String> STORAGE_KEYS = List.of(STORAGE, WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX,
             WALG_GS_PREFIX);
     /** A provider setting written directly in the file, e.g. {@code "s3.sse": "aws:kms"}. */
@@ -295,20 +334,33 @@ public final class CliConfiguration {
      */
     public Map<String, String> storageSettings(URI location) {
         String scheme = location.getScheme().toLowerCase(Locale.ROOT);
+        Map<String, String> mapped = switch (scheme) {
+            case "s3" -> S3_SETTINGS;
+            case "azure", "https" -> AZURE_SETTINGS;
+            case "gs" -> GCS_SETTINGS;
+            default -> Map.of();
+        };
+        String namespace = scheme.equals("https") ? "azure" : scheme.equals("gs") ? "gcs" : scheme;
         Map<String, String> out = new TreeMap<>();
         for (int i = layers.size() - 1; i >= 0; i--) {
             Layer layer = layers.get(i);
-            if (scheme.equals("s3")) {
-                for (var e : S3_SETTINGS.entrySet()) {
-                    String v = layer.values().get(e.getKey());
+            for (var e : mapped.entrySet()) {
+                String v = layer.values().get(e.getKey());
+                if (v != null && !v.isBlank()) {
+                    out.put(e.getValue(), e.getKey().equals(AWS_S3_FORCE_PATH_STYLE)
+                            ? Boolean.toString(bool(new Value(e.getKey(), v, layer))) : v.trim());
+                }
+            }
+            for (List<String> shared : SHARED_STORAGE_SETTINGS) {
+                for (String key : List.of(shared.get(1), shared.get(0))) { // the walkeeper key wins
+                    String v = key.isEmpty() ? null : layer.values().get(key);
                     if (v != null && !v.isBlank()) {
-                        out.put(e.getValue(), e.getKey().equals(AWS_S3_FORCE_PATH_STYLE)
-                                ? Boolean.toString(bool(new Value(e.getKey(), v, layer))) : v.trim());
+                        out.put(shared.get(2), Integer.toString(integer(new Value(key, v, layer), 0, Integer.MAX_VALUE)));
                     }
                 }
             }
             layer.values().forEach((k, v) -> {
-                if (k.startsWith(scheme + ".") && PROVIDER_KEY.matcher(k).matches()) {
+                if ((k.startsWith(namespace + ".") || k.startsWith("storage.")) && PROVIDER_KEY.matcher(k).matches()) {
                     out.put(k, v);
                 }
             });
@@ -543,10 +595,17 @@ public final class CliConfiguration {
         for (String key : List.of(PGP_PUBLIC_KEY_PATH, PGP_KEY_PATH, WALG_PGP_KEY_PATH)) {
             first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.put(key, v.trimmed()));
         }
-        if (storage.isPresent() && storage().getScheme().equalsIgnoreCase("s3")) {
-            for (String key : List.of(AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE)) {
-                first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.put(key, v.trimmed()));
-            }
+        List<String> carried = new ArrayList<>();
+        String scheme = storage.isPresent() ? storage().getScheme().toLowerCase(Locale.ROOT) : "";
+        switch (scheme) {
+            case "s3" -> carried.addAll(List.of(AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE));
+            case "azure", "https" -> carried.add(AZURE_STORAGE_ACCOUNT);
+            case "gs" -> carried.add(GOOGLE_APPLICATION_CREDENTIALS);
+            default -> { }
+        }
+        SHARED_STORAGE_SETTINGS.forEach(k -> carried.addAll(k.subList(0, 2).stream().filter(x -> !x.isEmpty()).toList()));
+        for (String key : carried) {
+            first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.put(key, v.trimmed()));
         }
         return out;
     }
@@ -560,7 +619,7 @@ public final class CliConfiguration {
     public List<String> secretsFromEnvironment() {
         List<String> out = new ArrayList<>();
         for (String key : List.of(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, PGP_KEY, PGP_PASSPHRASE, WALG_PGP_KEY,
-                WALG_PGP_KEY_PASSPHRASE)) {
+                WALG_PGP_KEY_PASSPHRASE, AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN, AZURE_STORAGE_CONNECTION_STRING)) {
             first(List.of(key)).filter(v -> v.layer().environment()).ifPresent(v -> out.add(key));
         }
         return out;

@@ -169,6 +169,28 @@ class CliConfigurationTest {
     }
 
     @Test
+    void azureGcsAndSharedStorageSettingsAreMapped() {
+        CliConfiguration az = CliConfiguration.load(null, host(Map.of("WALG_AZ_PREFIX", "azure://container/pg",
+                "AZURE_STORAGE_ACCOUNT", "acct", "AZURE_STORAGE_ACCESS_KEY", "k3y",
+                "AZURE_STORAGE_CONNECTION_STRING", "BlobEndpoint=http://127.0.0.1:10000/acct;AccountName=acct",
+                "WALG_NETWORK_RATE_LIMIT", "1000000", "WALKEEPER_DOWNLOAD_CONCURRENCY", "3", "AWS_REGION", "ignored")));
+        assertEquals(Map.of("azure.account-name", "acct", "azure.account-key", "k3y",
+                "azure.connection-string", "BlobEndpoint=http://127.0.0.1:10000/acct;AccountName=acct",
+                "storage.max-bytes-per-second", "1000000", "storage.download-concurrency", "3"),
+                az.storageSettings(az.storage()));
+        assertTrue(az.secretsFromEnvironment().containsAll(List.of("AZURE_STORAGE_ACCESS_KEY", "AZURE_STORAGE_CONNECTION_STRING")));
+        assertFalse(az.walFetchEnvironment().containsKey("AZURE_STORAGE_ACCESS_KEY"), "secrets never go into restore_command");
+        assertEquals("acct", az.walFetchEnvironment().get("AZURE_STORAGE_ACCOUNT"));
+
+        CliConfiguration gs = CliConfiguration.load(null, host(Map.of("WALG_GS_PREFIX", "gs://bucket/pg",
+                "GOOGLE_APPLICATION_CREDENTIALS", "/etc/walkeeper/sa.json", "WALKEEPER_STORAGE_MAX_ATTEMPTS", "7")));
+        assertEquals(Map.of("gcs.credentials-file", "/etc/walkeeper/sa.json", "storage.retry.max-attempts", "7"),
+                gs.storageSettings(gs.storage()));
+        assertThrows(ConfigurationException.class, () -> CliConfiguration.load(null, host(Map.of(
+                "WALKEEPER_STORAGE", "file:///x", "WALKEEPER_NETWORK_RATE_LIMIT", "fast"))).storageSettings(URI.create("file:///x")));
+    }
+
+    @Test
     void otherWalgPrefixes() {
         assertEquals(URI.create("azure://container/pg"),
                 CliConfiguration.load(null, host(Map.of("WALG_AZ_PREFIX", "azure://container/pg"))).storage());
