@@ -440,10 +440,10 @@ public final class DefaultBackupRepository implements BackupRepository {
             stored = repository.readManifest(ours.name());
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
-            LOG.error("Backup {}: writing its manifest failed and the repository cannot tell whether it was stored; "
-                    + "its parts are kept (HINT: run backup-list once the storage answers: a listed {} is complete; "
-                    + "otherwise delete backups/{}/)", ours.name(), ours.name(), ours.name());
-            throw failure instanceof RuntimeException r ? r : new StorageException(failure.getMessage(), failure);
+            throw new StorageException("Backup " + ours.name() + ": writing its manifest failed (" + failure.getMessage()
+                    + ") and the repository cannot tell whether it was stored, so its parts are kept (HINT: run backup-list "
+                    + "once the storage answers: if " + ours.name() + " is listed it is complete; otherwise delete backups/"
+                    + ours.name() + "/)", failure);
         }
         if (stored.isPresent() && stored.get().parts().equals(ours.parts())) {
             LOG.info("Backup {}: its manifest was stored although the write reported {}; the backup is complete",

@@ -7,6 +7,7 @@ import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.io.DigestingInputStream;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.storage.StorageReadException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -59,6 +60,10 @@ final class PartExtractor {
             } catch (WalKeeperException e) {
                 throw io.walkeeper.core.repo.ObjectFormat.withObject(e, key);
             } catch (IOException | RuntimeException e) {
+                if (StorageReadException.in(e)) {
+                    throw new StorageException("Cannot read part '" + key + "' from " + repository.store().location()
+                            + ": " + e.getMessage() + " (HINT: the storage or the network failed, not the backup; try again)", e, true);
+                }
                 digest.drain();
                 throw corrupt(key, part, digest, e);
             }

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -205,8 +206,21 @@ public final class RetryingBlobStore implements BlobStore {
 
     private <T> T attempt(String what, String key, Callable<T> op, long deadline) {
         Future<T> f;
+        // a cancelled attempt is waited for, so that the caller may clean up what it wrote; one that
+        // has not begun is claimed by the canceller and then never runs
+        AtomicBoolean claimed = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
         try {
-            f = calls.submit(op);
+            f = calls.submit(() -> {
+                if (!claimed.compareAndSet(false, true)) {
+                    return null;
+                }
+                try {
+                    return op.call();
+                } finally {
+                    finished.countDown();
+                }
+            });
         } catch (RejectedExecutionException e) {
             throw new StorageException("Storage " + delegate.location() + " is closed", e);
         }
@@ -214,10 +228,12 @@ public final class RetryingBlobStore implements BlobStore {
             return f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             f.cancel(true);
+            awaitQuietly(claimed, finished, 5);
             throw new StorageException("Storage " + what + " of '" + key + "' in " + delegate.location()
                     + " did not finish within its deadline of " + options.callTimeout().toSeconds() + " s", e, true);
         } catch (InterruptedException e) {
             f.cancel(true);
+            awaitQuietly(claimed, finished, 60);
             Thread.currentThread().interrupt();
             throw new WalKeeperException(ErrorCode.INTERRUPTED, "Interrupted during storage " + what + " of '" + key + "'", e);
         } catch (ExecutionException e) {
@@ -229,6 +245,24 @@ public final class RetryingBlobStore implements BlobStore {
                 throw err;
             }
             throw new StorageException("Storage " + what + " of '" + key + "' in " + delegate.location() + " failed: " + c, c);
+        }
+    }
+
+    private void awaitQuietly(AtomicBoolean claimed, CountDownLatch finished, int seconds) {
+        if (claimed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!finished.await(seconds, TimeUnit.SECONDS)) {
+                LOG.warn("A cancelled storage call to {} is still running after {} s", delegate.location(), seconds);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -298,7 +332,7 @@ public final class RetryingBlobStore implements BlobStore {
         private void resume(Exception e) throws IOException {
             failures++;
             if (failures >= options.maxAttempts() || closed.get()) {
-                throw new IOException("reading '" + key + "' from " + delegate.location() + " failed at byte " + position
+                throw new StorageReadException("reading '" + key + "' from " + delegate.location() + " failed at byte " + position
                         + " (gave up after " + failures + " attempt" + (failures == 1 ? "" : "s") + "): " + e.getMessage(), e);
             }
             LOG.warn("Reading '{}' from {} failed at byte {} ({}); resuming (attempt {} of {})", key, delegate.location(),

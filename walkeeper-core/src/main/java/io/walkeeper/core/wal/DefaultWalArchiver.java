@@ -14,6 +14,7 @@ import io.walkeeper.core.io.NonClosingOutputStream;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryDescriptor;
 import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.core.storage.StorageReadException;
 import io.walkeeper.spi.BlobInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +166,10 @@ public final class DefaultWalArchiver implements WalArchiver {
                 throw new InvalidRequestException("Cannot fetch " + name + " into " + target + ": directory " + dir
                         + " does not exist", e);
             } catch (IOException e) {
+                if (StorageReadException.in(e)) {
+                    throw new StorageException("Cannot fetch " + name + ": reading '" + key + "' from "
+                            + repository.store().location() + " failed: " + e.getMessage(), e, true);
+                }
                 throw new IntegrityException("Cannot fetch " + name + ": the archived object '" + key + "' in "
                         + repository.store().location() + " is corrupt or truncated (" + e.getMessage() + ")", e);
             }
