@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.stream.Collectors;
@@ -29,7 +30,9 @@ final class CloudRoundTrip {
         Files.createDirectories(work);
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path config = work.resolve("walkeeper.json");
-        String json = settings.entrySet().stream()
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putIfAbsent("WALG_DELTA_MAX_STEPS", "3");
+        String json = all.entrySet().stream()
                 .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
                 .collect(Collectors.joining(",\n  ", "{\n  ", "\n}\n"));
         Files.writeString(config, json);

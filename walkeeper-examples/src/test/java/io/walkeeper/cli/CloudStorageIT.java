@@ -126,6 +126,7 @@ class CloudStorageIT {
 
     /** A non-retryable failure is reported after its first attempt: no "gave up after N attempts". */
     private static void assertNoRetries(CliHarness.Result result) {
+        System.out.println("CloudStorageIT: " + result.stderr().strip());
         assertFalse(result.stderr().matches("(?s).*gave up after [2-9]\\d* attempts.*"), "retried: " + result);
         assertFalse(result.stderr().contains("Exception:") && result.stderr().contains("\tat "),
                 "a stack trace instead of a message: " + result);
