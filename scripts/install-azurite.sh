@@ -25,6 +25,14 @@ installed_version() {
   node -e 'process.stdout.write(require(process.argv[1]).version)' "$pkg"
 }
 
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+    log "installing Node.js and npm from the Debian packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2
+    apt-get install -y -qq --no-install-recommends nodejs npm >&2
+  fi
+fi
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     log "'$tool' is not on the PATH: install Node.js 18-20 with npm (Debian: apt-get install nodejs npm)"
