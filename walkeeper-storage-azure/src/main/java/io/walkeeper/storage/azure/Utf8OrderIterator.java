@@ -1,6 +1,7 @@
 package io.walkeeper.storage.azure;
 
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.BlobKeys;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -19,10 +20,10 @@ import java.util.PriorityQueue;
 final class Utf8OrderIterator implements Iterator<BlobInfo> {
 
     /** Orders keys by Unicode code point, which is the order of their UTF-8 bytes. */
-    static final Comparator<String> UTF8_ORDER = Utf8OrderIterator::compareUtf8;
+    static final Comparator<String> UTF8_ORDER = BlobKeys::compareUtf8;
 
     private final Iterator<BlobInfo> source;
-    private final PriorityQueue<BlobInfo> held = new PriorityQueue<>((a, b) -> compareUtf8(a.key(), b.key()));
+    private final PriorityQueue<BlobInfo> held = new PriorityQueue<>((a, b) -> BlobKeys.compareUtf8(a.key(), b.key()));
     private String last;
     private BlobInfo next;
 
@@ -81,25 +82,5 @@ final class Utf8OrderIterator implements Iterator<BlobInfo> {
             }
         }
         return -1;
-    }
-
-    static int compareUtf8(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        for (int i = 0; i < n; i++) {
-            int x = a.charAt(i);
-            int y = b.charAt(i);
-            if (x != y) {
-                if (x >= Character.MIN_SURROGATE && y >= Character.MIN_SURROGATE) {
-                    x = surrogatesLast(x);
-                    y = surrogatesLast(y);
-                }
-                return Integer.compare(x, y);
-            }
-        }
-        return Integer.compare(a.length(), b.length());
-    }
-
-    private static int surrogatesLast(int c) {
-        return c > Character.MAX_SURROGATE ? c - 0x800 : c + 0x2000;
     }
 }

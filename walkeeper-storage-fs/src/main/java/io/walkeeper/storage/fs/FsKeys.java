@@ -1,6 +1,7 @@
 package io.walkeeper.storage.fs;
 
 import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.spi.BlobKeys;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
 final class FsKeys {
 
     /** Key order of listings: by code point, which is the order of the keys' UTF-8 bytes. */
-    static final Comparator<String> UTF8_ORDER = FsKeys::compareUtf8;
+    static final Comparator<String> UTF8_ORDER = BlobKeys::compareUtf8;
 
     /** Temporary files: {@code .<name>.tmp-<16 hex digits>}, hidden and never listed. */
     private static final Pattern TEMP_NAME = Pattern.compile("\\..*\\.tmp-[0-9a-f]{16}");
@@ -38,10 +39,7 @@ final class FsKeys {
      * @throws InvalidRequestException naming the key and the rule it breaks
      */
     static Path toPath(Path root, String key) {
-        if (key == null || key.isEmpty()) {
-            throw new InvalidRequestException("An object key is required, got " + (key == null ? "null" : "''"));
-        }
-        checkCharacters(key, "object key");
+        BlobKeys.checkKey(key);
         return resolve(root, key, key.split("/", -1), "object key");
     }
 
@@ -52,10 +50,7 @@ final class FsKeys {
      * @throws InvalidRequestException naming the prefix and the rule it breaks
      */
     static Path directoryOfPrefix(Path root, String prefix) {
-        if (prefix == null) {
-            throw new InvalidRequestException("A key prefix is required (use '' to list everything)");
-        }
-        checkCharacters(prefix, "key prefix");
+        BlobKeys.checkPrefix(prefix);
         int slash = prefix.lastIndexOf('/');
         if (slash < 0) {
             return root;
@@ -66,15 +61,9 @@ final class FsKeys {
     private static Path resolve(Path root, String key, String[] segments, String what) {
         Path path = root;
         for (String segment : segments) {
-            if (segment.isEmpty()) {
-                throw invalid(what, key, "it has an empty segment ('//' or a trailing '/')");
-            }
-            if (segment.equals(".") || segment.equals("..")) {
-                throw invalid(what, key, "it has a '" + segment + "' segment");
-            }
             String name = encode(segment);
             if (isTempName(name)) {
-                throw invalid(what, key, "segment '" + segment + "' has the form of the store's temporary files");
+                throw BlobKeys.invalid(what, key, "segment '" + segment + "' has the form of the store's temporary files");
             }
             try {
                 path = path.resolve(name);
@@ -86,29 +75,7 @@ final class FsKeys {
         return path;
     }
 
-    private static void checkCharacters(String key, String what) {
-        if (key.startsWith("/")) {
-            throw invalid(what, key, "it starts with '/'; keys are relative to the store's root");
-        }
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c == 0) {
-                throw invalid(what, key, "it contains a NUL character");
-            }
-            if (c == '\\') {
-                throw invalid(what, key, "it contains a backslash; use '/' to separate segments");
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw invalid(what, key, "it contains an unpaired UTF-16 surrogate, which is not valid Unicode");
-            }
-        }
-    }
 
-    private static InvalidRequestException invalid(String what, String key, String reason) {
-        return new InvalidRequestException("Invalid " + what + " '" + key.replace("\0", "\\0") + "': " + reason);
-    }
 
     /** Returns the file name for one key segment. */
     static String encode(String segment) {
@@ -181,25 +148,5 @@ final class FsKeys {
     /** Tells whether a file name is one of the store's temporary files. */
     static boolean isTempName(String name) {
         return name.startsWith(".") && name.contains(".tmp-") && TEMP_NAME.matcher(name).matches();
-    }
-
-    static int compareUtf8(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        for (int i = 0; i < n; i++) {
-            int x = a.charAt(i);
-            int y = b.charAt(i);
-            if (x != y) {
-                if (x >= Character.MIN_SURROGATE && y >= Character.MIN_SURROGATE) {
-                    x = surrogatesLast(x);
-                    y = surrogatesLast(y);
-                }
-                return Integer.compare(x, y);
-            }
-        }
-        return Integer.compare(a.length(), b.length());
-    }
-
-    private static int surrogatesLast(int c) {
-        return c > Character.MAX_SURROGATE ? c - 0x800 : c + 0x2000;
     }
 }
