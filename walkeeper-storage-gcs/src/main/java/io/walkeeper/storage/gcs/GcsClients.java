@@ -1,14 +1,20 @@
 package io.walkeeper.storage.gcs;
 
 import com.google.auth.Credentials;
+import com.google.api.client.json.GenericJson;
+import com.google.api.client.json.gson.GsonFactory;
+import com.google.auth.oauth2.ExternalAccountCredentials;
 import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ImpersonatedCredentials;
 import com.google.auth.oauth2.ServiceAccountCredentials;
+import com.google.auth.oauth2.UserCredentials;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.ServiceOptions;
 import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.walkeeper.api.ConfigurationException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -53,18 +59,38 @@ final class GcsClients {
         return options.build().getService();
     }
 
-    private static Credentials credentials(GcsSettings settings, GcsLocation location) {
+    /**
+     * Reads the credentials: the file {@link GcsSettings#CREDENTIALS_FILE} names, by the type it
+     * declares (a service-account key, a user's credentials from {@code gcloud auth
+     * application-default login}, a workload identity federation configuration, or an
+     * impersonation configuration), or else Application Default Credentials.
+     */
+    static Credentials credentials(GcsSettings settings, GcsLocation location) {
         Path file = settings.credentialsFile().orElse(null);
         if (file != null) {
-            try (InputStream in = Files.newInputStream(file)) {
-                return ServiceAccountCredentials.fromStream(in);
+            String type = null;
+            try {
+                byte[] json = Files.readAllBytes(file);
+                type = credentialType(json);
+                InputStream in = new ByteArrayInputStream(json);
+                return switch (type) {
+                    case "service_account" -> ServiceAccountCredentials.fromStream(in);
+                    case "authorized_user" -> UserCredentials.fromStream(in);
+                    case "external_account" -> ExternalAccountCredentials.fromStream(in);
+                    case "impersonated_service_account" -> ImpersonatedCredentials.fromStream(in);
+                    default -> throw new ConfigurationException("Cannot open Google Cloud Storage at " + location.uri()
+                            + ": the credentials file " + file + " (" + GcsSettings.CREDENTIALS_FILE + ") is of type '"
+                            + type + "'; walkeeper reads service_account, authorized_user, external_account and "
+                            + "impersonated_service_account files", null);
+                };
             } catch (NoSuchFileException e) {
                 throw new ConfigurationException("Cannot open Google Cloud Storage at " + location.uri()
                         + ": the credentials file " + file + " (" + GcsSettings.CREDENTIALS_FILE + ") does not exist", e);
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | IllegalArgumentException | IllegalStateException e) {
                 throw new ConfigurationException("Cannot open Google Cloud Storage at " + location.uri()
-                        + ": cannot read a service-account JSON key from " + file + " (" + GcsSettings.CREDENTIALS_FILE
-                        + "): " + shortened(e) + "; download a key of the service account as JSON", e);
+                        + ": cannot read " + (type == null ? "Google credentials" : "'" + type + "' credentials") + " from "
+                        + file + " (" + GcsSettings.CREDENTIALS_FILE + "): " + shortened(e)
+                        + "; give a service-account JSON key, or another credentials file gcloud wrote", e);
             }
         }
         try {
@@ -80,6 +106,20 @@ final class GcsClients {
                     + "GOOGLE_APPLICATION_CREDENTIALS environment variable) to a service-account JSON key file, "
                     + "or run where Application Default Credentials are available", e);
         }
+    }
+
+    private static String credentialType(byte[] json) throws IOException {
+        GenericJson parsed;
+        try {
+            parsed = GsonFactory.getDefaultInstance().fromInputStream(new ByteArrayInputStream(json), GenericJson.class);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("it is not JSON: " + e.getMessage(), e);
+        }
+        Object type = parsed == null ? null : parsed.get("type");
+        if (!(type instanceof String t) || t.isBlank()) {
+            throw new IOException("it is not a Google credentials file: it has no \"type\" field");
+        }
+        return t;
     }
 
     private static String shortened(Exception e) {

@@ -31,7 +31,9 @@ public final class GcsSettings {
     public static final String PREFIX = "gcs.";
 
     /**
-     * Setting {@value}: path of a service-account JSON key file. Unset: Application Default
+     * Setting {@value}: path of a credentials file: a service-account JSON key, or a user
+     * ({@code authorized_user}), workload identity federation ({@code external_account}) or
+     * impersonation file, read as the {@code type} it declares. Unset: Application Default
      * Credentials. The file is read once, when the store is opened.
      */
     public static final String CREDENTIALS_FILE = "gcs.credentials-file";
