@@ -24,6 +24,13 @@ final class LogSetup {
         setIfAbsent("showThreadName", "false");
         setIfAbsent("showShortLogName", "true");
         setIfAbsent("levelInBrackets", "true");
+        // the storage SDKs log each failure they hand back (and Azure's sign-in chain each step);
+        // walkeeper reports those failures itself, once, so their logs stay out of the way unless
+        // debugging was asked for
+        boolean debugging = level.equalsIgnoreCase("debug") || level.equalsIgnoreCase("trace");
+        for (String sdk : new String[] {"com.azure", "com.microsoft.aad", "software.amazon.awssdk", "com.google"}) {
+            setIfAbsent("log." + sdk, debugging ? level : "off");
+        }
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -124,6 +124,28 @@ class CloudStorageIT {
         assertNoRetries(list);
     }
 
+    /**
+     * An account name without a key, SAS or connection string signs in with DefaultAzureCredential
+     * (the CLI carries azure-identity); where no identity is to be had, that is said at once.
+     * The managed-identity endpoint is pointed at a closed loopback port so that the test does not
+     * depend on the network it runs in.
+     */
+    @Test
+    void noAzureIdentityIsReportedAtOnce() throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("WALG_AZ_PREFIX", "azure://pg-backups/cluster-c");
+        settings.put("AZURE_STORAGE_ACCOUNT", "walkeepernokey");
+        cli.env("AZURE_POD_IDENTITY_AUTHORITY_HOST", "http://127.0.0.1:9");
+        CliHarness.Result list = runWith(settings, "backup-list");
+        assertNotEquals(0, list.exitCode(), list.toString());
+        assertTrue(list.stderr().contains("signing in to account 'walkeepernokey' with DefaultAzureCredential failed"),
+                list.toString());
+        assertTrue(list.stderr().contains("AZURE_STORAGE_ACCESS_KEY") || list.stderr().contains("azure.account-key"),
+                list.toString());
+        assertFalse(list.stderr().contains("AccessTokenCache"), "the SDK's own log lines: " + list);
+        assertNoRetries(list);
+    }
+
     /** A non-retryable failure is reported after its first attempt: no "gave up after N attempts". */
     private static void assertNoRetries(CliHarness.Result result) {
         System.out.println("CloudStorageIT: " + result.stderr().strip());

@@ -5,6 +5,7 @@ import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
+import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
 import java.io.IOException;
@@ -81,6 +82,16 @@ final class AzureFailures {
         BlobStorageException service = find(failure, BlobStorageException.class);
         if (service != null) {
             return fromService(op, key, service);
+        }
+        ClientAuthenticationException signIn = find(failure, ClientAuthenticationException.class);
+        if (signIn != null) {
+            // the credential could not get a token (DefaultAzureCredential found no identity, a
+            // secret or certificate was refused): no request reached the container
+            return new StorageException(cannot(op, key) + ": signing in to account '" + account + "' with "
+                    + credentialKind + " failed (" + firstLine(signIn.getMessage()) + "); give the account key ("
+                    + AzureSettings.ACCOUNT_KEY + "), a SAS token (" + AzureSettings.SAS_TOKEN + ") or a connection string ("
+                    + AzureSettings.CONNECTION_STRING + "), or run where a managed identity, workload identity or Azure "
+                    + "CLI login is available", failure, false);
         }
         if (find(failure, InterruptedException.class) != null || find(failure, InterruptedIOException.class) != null
                 || find(failure, ClosedByInterruptException.class) != null) {
@@ -163,6 +174,11 @@ final class AzureFailures {
             s.append(", request id ").append(requestId);
         }
         return s.toString();
+    }
+
+    private static String firstLine(String message) {
+        String line = message == null ? "" : message.lines().findFirst().orElse("");
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
     }
 
     private static String describe(Throwable t) {
