@@ -45,4 +45,19 @@ public interface BackupRepository {
      * @throws NotFoundException if nothing matches
      */
     BackupInfo select(BackupSelector selector);
+
+    /**
+     * Deletes the backups a retention policy does not keep, and the archived WAL older than the
+     * oldest backup kept. Permanent backups, every backup a kept delta is built on, and the newest
+     * backup with its chain are always kept. A backup's manifest is deleted before its parts, and
+     * a delta before its parent, so an interrupted run never leaves a listed backup that cannot
+     * be restored; WAL history files are never deleted.
+     *
+     * @param policy what to keep
+     * @param dryRun {@code true} to only report what would be deleted
+     * @return what was (or would be) deleted and kept
+     * @throws StorageException if the repository cannot be listed or an object cannot be deleted;
+     *     what was deleted before the failure stays deleted, and running again finishes the job
+     */
+    RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun);
 }

@@ -70,4 +70,24 @@ public interface RetentionPolicy {
             return keep;
         };
     }
+
+    /**
+     * Keeps the newest {@code count} backups, full or delta, and (through {@link #keep}) every
+     * backup they are built on, as WAL-G's {@code delete retain N} does.
+     *
+     * @param count how many backups to keep, at least 1
+     * @return the policy
+     */
+    static RetentionPolicy keepBackups(int count) {
+        if (count < 1) {
+            throw new InvalidRequestException("Retention must keep at least one backup, not " + count);
+        }
+        return backups -> {
+            List<BackupInfo> newestFirst = new ArrayList<>(backups);
+            newestFirst.sort(Comparator.comparing(BackupInfo::startLsn).reversed());
+            Set<String> keep = new HashSet<>();
+            newestFirst.stream().limit(count).forEach(b -> keep.add(b.name()));
+            return keep;
+        };
+    }
 }

@@ -117,4 +117,30 @@ class CliExecutionTest {
         assertEquals(0, version.code());
         assertTrue(version.out().startsWith("walkeeper "), version.out());
     }
+
+    @Test
+    void deleteIsADryRunUnlessConfirmedAndDeletesNothingWithoutBackups() throws IOException {
+        Run dry = run(repoEnv(), "delete", "retain", "FULL", "2");
+        assertEquals(0, dry.code(), dry.toString());
+        assertTrue(dry.out().contains("would delete 0 backup(s) and 0 archived WAL object(s); kept 0 backup(s)"), dry.out());
+        Run confirmed = run(repoEnv(), "delete", "retain", "3", "--confirm");
+        assertEquals(0, confirmed.code(), confirmed.toString());
+        assertTrue(confirmed.out().contains("deleted 0 backup(s)"), confirmed.out());
+    }
+
+    @Test
+    void deleteRefusesWhatItCannotRead() throws IOException {
+        Run notANumber = run(repoEnv(), "delete", "retain", "FULL", "five");
+        assertEquals(9, notANumber.code(), notANumber.toString());
+        assertTrue(notANumber.err().contains("'five'") && notANumber.err().contains("usage: delete retain"), notANumber.err());
+        Run zero = run(repoEnv(), "delete", "retain", "FULL", "0");
+        assertEquals(9, zero.code(), zero.toString());
+        assertTrue(zero.err().contains("at least one"), zero.err());
+        Run unknown = run(repoEnv(), "delete", "everything", "now");
+        assertEquals(9, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().contains("Unknown delete target 'everything'"), unknown.err());
+        Run modifier = run(repoEnv(), "delete", "retain", "HALF", "2");
+        assertEquals(9, modifier.code(), modifier.toString());
+        assertTrue(modifier.err().contains("Unknown retention modifier 'HALF'"), modifier.err());
+    }
 }

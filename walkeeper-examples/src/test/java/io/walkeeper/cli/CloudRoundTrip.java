@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,6 +62,19 @@ final class CloudRoundTrip {
             awaitArchived(source, last);
             CliHarness.Result list = cli.run("--config", config.toString(), "backup-list", "--detail");
             assertEquals(0, list.exitCode(), list.toString());
+
+            // retention before the restore: keeping the one full chain deletes only the WAL from
+            // before the full backup, and the restore below proves nothing it needs went with it
+            CliHarness.Result dry = cli.run("--config", config.toString(), "delete", "retain", "FULL", "1");
+            assertEquals(0, dry.exitCode(), dry.toString());
+            assertTrue(dry.stdout().contains("would delete 0 backup(s)"), dry.toString());
+            CliHarness.Result delete = cli.run("--config", config.toString(), "delete", "retain", "FULL", "1", "--confirm");
+            assertEquals(0, delete.exitCode(), delete.toString());
+            Matcher deleted = Pattern.compile("deleted 0 backup\\(s\\) and (\\d+) archived WAL")
+                    .matcher(delete.stdout());
+            assertTrue(deleted.find() && Integer.parseInt(deleted.group(1)) > 0, "WAL from before the full backup: " + delete);
+            CliHarness.Result after = cli.run("--config", config.toString(), "backup-list");
+            assertEquals(list.stdout().lines().count(), after.stdout().lines().count(), after.toString());
             Path sourceData = source.dataDir();
             source.stopImmediate();
             ArchiveBackupPitrIT.deleteTree(sourceData);

@@ -33,7 +33,9 @@ public final class FaultRule {
         /** Sleep, then delegate. */
         DELAY,
         /** Delegate fully, then throw a retryable exception. */
-        LOSE_RESPONSE
+        LOSE_RESPONSE,
+        /** Run an action (another party changing the store), then delegate. */
+        RUN_FIRST
     }
 
     private final BlobOperation operation;
@@ -46,10 +48,12 @@ public final class FaultRule {
     private final boolean retryable;
     private final long bytes;
     private final Duration delay;
+    private final Runnable action;
     private int matched;
     private int hits;
 
-    private FaultRule(Builder b, Kind kind, RuntimeException exception, boolean retryable, long bytes, Duration delay) {
+    private FaultRule(Builder b, Kind kind, RuntimeException exception, boolean retryable, long bytes, Duration delay,
+            Runnable action) {
         this.operation = b.operation;
         this.key = b.key;
         this.keyDescription = b.keyDescription;
@@ -60,6 +64,7 @@ public final class FaultRule {
         this.retryable = retryable;
         this.bytes = bytes;
         this.delay = delay;
+        this.action = action;
     }
 
     /**
@@ -107,6 +112,10 @@ public final class FaultRule {
         return delay;
     }
 
+    Runnable action() {
+        return action;
+    }
+
     /** The exception a {@link Kind#FAIL} rule throws for {@code call} in {@code store}. */
     RuntimeException failure(BlobCall call, String store) {
         if (exception != null) {
@@ -127,6 +136,7 @@ public final class FaultRule {
             case TRUNCATE -> "truncate the read after " + bytes + " bytes";
             case DELAY -> "delay by " + delay.toMillis() + " ms";
             case LOSE_RESPONSE -> "succeed, then report a retryable failure";
+            case RUN_FIRST -> "run an action first";
         };
         return what + ": " + which + " " + operation + " call" + (keyDescription == null ? "" : " with a key " + keyDescription);
     }
@@ -311,6 +321,19 @@ public final class FaultRule {
             return add(Kind.LOSE_RESPONSE, null, true, 0, null);
         }
 
+        /**
+         * Runs {@code action} just before the call reaches the wrapped store, then delegates: what
+         * another process acting on the same storage at that moment would do (a concurrent
+         * retention run deleting an object, another writer creating one). An exception the action
+         * throws fails the call.
+         *
+         * @param action what happens first
+         * @return the registered rule
+         */
+        public FaultRule runFirst(Runnable action) {
+            return add(Kind.RUN_FIRST, null, false, 0, null, Objects.requireNonNull(action, "action"));
+        }
+
         private static long checkBytes(long bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("A byte count cannot be negative: " + bytes);
@@ -319,7 +342,12 @@ public final class FaultRule {
         }
 
         private FaultRule add(Kind kind, RuntimeException exception, boolean retryable, long bytes, Duration delay) {
-            FaultRule rule = new FaultRule(this, kind, exception, retryable, bytes, delay);
+            return add(kind, exception, retryable, bytes, delay, null);
+        }
+
+        private FaultRule add(Kind kind, RuntimeException exception, boolean retryable, long bytes, Duration delay,
+                Runnable action) {
+            FaultRule rule = new FaultRule(this, kind, exception, retryable, bytes, delay, action);
             register.accept(rule);
             return rule;
         }

@@ -246,6 +246,9 @@ public final class FaultyBlobStore implements BlobStore {
             case DELAY:
                 sleep(rule, call);
                 return action.get();
+            case RUN_FIRST:
+                rule.action().run();
+                return action.get();
             case LOSE_RESPONSE:
                 discard(action.get());
                 throw new StorageException("Cannot run " + call + " in " + location() + ": injected lost response, the call "

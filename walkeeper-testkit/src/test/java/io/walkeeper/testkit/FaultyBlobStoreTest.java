@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -109,6 +110,23 @@ class FaultyBlobStoreTest {
         assertEquals(1, rule.hits());
         assertEquals(3, rule.matched());
         assertEquals(5, store.calls().size(), "the failed call is logged too");
+    }
+
+    @Test
+    void anActionRunsJustBeforeTheCallItIsScheduledFor() {
+        store.create("backups/base.json", writing(CONTENT));
+        List<String> seenByAction = new ArrayList<>();
+        FaultRule rule = store.when(BlobOperation.CREATE).keyStartsWith("backups/base/pg_control").runFirst(() -> {
+            seenByAction.addAll(innerKeys());
+            inner.delete(List.of("backups/base.json"));
+        });
+        store.create("backups/base/part_0001", writing(CONTENT));
+        assertEquals(0, rule.hits());
+        store.create("backups/base/pg_control", writing(CONTENT));
+        assertEquals(1, rule.hits());
+        assertEquals(List.of("backups/base.json", "backups/base/part_0001"), seenByAction, "the action runs before the call");
+        assertEquals(List.of("backups/base/part_0001", "backups/base/pg_control"), innerKeys(), "then the call goes through");
+        assertTrue(rule.toString().contains("run an action first"), rule.toString());
     }
 
     @Test

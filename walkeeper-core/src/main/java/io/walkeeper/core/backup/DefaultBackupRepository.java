@@ -6,12 +6,15 @@ import io.walkeeper.api.BackupRepository;
 import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.ConflictException;
 import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.PostgresException;
+import io.walkeeper.api.RetentionPolicy;
+import io.walkeeper.api.RetentionResult;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.TimelineId;
 import io.walkeeper.api.WalKeeperException;
@@ -169,6 +172,7 @@ public final class DefaultBackupRepository implements BackupRepository {
                     stopSegment = startSegment;
                 }
                 waitForWal(startSegment, stopSegment);
+                checkStillRestorable(name, parent, startSegment, stopSegment);
 
                 long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
                 BackupKind kind = parent == null ? BackupKind.FULL : BackupKind.DELTA;
@@ -405,6 +409,62 @@ public final class DefaultBackupRepository implements BackupRepository {
             }
             throw new StorageException("Backup part failed: " + c, c);
         }
+    }
+
+    /**
+     * Just before the manifest makes a backup visible: its parent and its WAL must still be in
+     * the repository, which retention run at the same time could have removed. Without them the
+     * backup would be listed but could not be restored.
+     */
+    private void checkStillRestorable(String name, BackupManifest parent, WalSegmentName first, WalSegmentName last) {
+        if (parent != null && repository.readManifest(parent.name()).isEmpty()) {
+            throw new ConflictException("Backup " + name + " is not usable: its parent " + parent.name() + " was deleted "
+                    + "while it ran (retention at the same time?); nothing was listed (HINT: take the backup again)");
+        }
+        for (WalSegmentName s = first; s.compareTo(last) <= 0; s = s.next()) {
+            if (repository.findWal(s.toString()).isEmpty()) {
+                throw new ConflictException("Backup " + name + " is not usable: WAL segment " + s + " it needs was deleted "
+                        + "from the archive while it ran (retention at the same time?); nothing was listed (HINT: take "
+                        + "the backup again)");
+            }
+        }
+    }
+
+    @Override
+    public RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun) {
+        if (policy == null) {
+            throw new InvalidRequestException("A retention policy is required");
+        }
+        List<BackupInfo> all = list();
+        List<String> walKeys;
+        try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.WAL_PREFIX)) {
+            walKeys = s.map(BlobInfo::key).toList();
+        }
+        RetentionPlan plan = RetentionPlan.of(all, policy, walKeys);
+        String what = dryRun ? "would delete" : "deleting";
+        LOG.info("Retention in {}: keeping {} backup(s) {}, {} {} backup(s) {} and {} archived WAL object(s) before {}",
+                repository.store().location(), plan.kept().size(), names(plan.kept()), what, plan.deleted().size(),
+                names(plan.deleted()), plan.walKeys().size(), plan.oldestKeptSegment());
+        if (!dryRun) {
+            for (BackupInfo b : plan.deleted()) {
+                // the manifest first: from then on the backup is not listed, whatever happens to its parts
+                repository.store().delete(List.of(RepositoryLayout.manifestKey(b.name())));
+                List<String> parts;
+                try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.backupPrefix(b.name()))) {
+                    parts = s.map(BlobInfo::key).toList();
+                }
+                repository.store().delete(parts);
+                LOG.info("Deleted backup {} ({} objects)", b.name(), parts.size() + 1);
+            }
+            for (int from = 0; from < plan.walKeys().size(); from += 1000) {
+                repository.store().delete(plan.walKeys().subList(from, Math.min(plan.walKeys().size(), from + 1000)));
+            }
+        }
+        return new RetentionResult(dryRun, plan.kept(), plan.deleted(), plan.oldestKeptSegment(), plan.walKeys().size());
+    }
+
+    private static List<String> names(List<BackupInfo> backups) {
+        return backups.stream().map(BackupInfo::name).toList();
     }
 
     private void waitForWal(WalSegmentName first, WalSegmentName last) {

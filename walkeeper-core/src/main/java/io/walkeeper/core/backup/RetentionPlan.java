@@ -1,0 +1,93 @@
+package io.walkeeper.core.backup;
+
+import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.RetentionPolicy;
+import io.walkeeper.core.repo.RepositoryLayout;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What applying a retention policy deletes, worked out from the repository's listing before
+ * anything is touched. Kept: what the policy keeps, permanent backups, the newest backup, and the
+ * whole parent chain of each of them. Deleted: every other backup, children before parents;
+ * archived WAL segments (and their {@code .partial} and {@code .backup} files) whose position is
+ * before the oldest kept backup's start segment. Timeline history files, objects of any other
+ * name, and the parts of backups without a manifest (running, or left by a crash) are never
+ * deleted. With no backup at all, nothing is deleted. A backup that runs while retention deletes
+ * checks, before it writes its manifest, that its parent and its WAL are still there.
+ *
+ * @param kept the backups kept, oldest first
+ * @param deleted the backups to delete, newest first
+ * @param oldestKeptSegment the start segment of the oldest kept backup, or {@code null}
+ * @param walKeys the WAL objects to delete
+ */
+record RetentionPlan(List<BackupInfo> kept, List<BackupInfo> deleted, String oldestKeptSegment, List<String> walKeys) {
+
+    /** A segment file, a partial segment or a backup history file, with any codec extensions. */
+    private static final Pattern WAL_OBJECT = Pattern.compile(
+            "[0-9A-F]{8}([0-9A-F]{16})(?:\\.partial|\\.[0-9A-F]{8}\\.backup)?(?:\\.[A-Za-z0-9]+)*");
+
+    RetentionPlan {
+        kept = List.copyOf(kept);
+        deleted = List.copyOf(deleted);
+        walKeys = List.copyOf(walKeys);
+    }
+
+    /**
+     * Works out the plan.
+     *
+     * @param backups every completed backup
+     * @param policy what to keep
+     * @param walKeys the keys under {@code wal/}
+     * @return the plan
+     */
+    static RetentionPlan of(List<BackupInfo> backups, RetentionPolicy policy, List<String> walKeys) {
+        if (backups.isEmpty()) {
+            return new RetentionPlan(List.of(), List.of(), null, List.of());
+        }
+        Map<String, BackupInfo> byName = new HashMap<>();
+        backups.forEach(b -> byName.put(b.name(), b));
+        Set<String> keep = new HashSet<>(policy.keep(backups));
+        backups.stream().max(Comparator.comparing(BackupInfo::finishTime)).ifPresent(b -> keep.add(b.name()));
+        backups.stream().filter(BackupInfo::permanent).forEach(b -> keep.add(b.name()));
+        for (String name : new ArrayList<>(keep)) {
+            for (BackupInfo b = byName.get(name); b != null && b.parentName() != null; b = byName.get(b.parentName())) {
+                keep.add(b.parentName());
+            }
+        }
+        keep.retainAll(byName.keySet());
+
+        List<BackupInfo> kept = backups.stream().filter(b -> keep.contains(b.name()))
+                .sorted(Comparator.comparing(BackupInfo::startLsn)).toList();
+        List<BackupInfo> deleted = backups.stream().filter(b -> !keep.contains(b.name()))
+                .sorted(Comparator.comparing(BackupInfo::startLsn).reversed()).toList();
+        String oldest = kept.stream().map(BackupInfo::startWalSegment).min(Comparator.comparing(RetentionPlan::position))
+                .orElseThrow();
+        String boundary = position(oldest);
+
+        List<String> wal = new ArrayList<>();
+        for (String key : walKeys) {
+            if (!key.startsWith(RepositoryLayout.WAL_PREFIX)) {
+                continue;
+            }
+            Matcher m = WAL_OBJECT.matcher(key.substring(RepositoryLayout.WAL_PREFIX.length()));
+            if (m.matches() && m.group(1).compareTo(boundary) < 0) {
+                wal.add(key);
+            }
+        }
+        return new RetentionPlan(kept, deleted, oldest, wal);
+    }
+
+    /** The log and segment number of a segment name (its last 16 hex digits), ordered as positions are. */
+    private static String position(String segment) {
+        return segment.substring(8);
+    }
+}
