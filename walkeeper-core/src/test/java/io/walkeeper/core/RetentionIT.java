@@ -5,6 +5,7 @@ import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConflictException;
+import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.RecoveryTarget;
 import io.walkeeper.api.RecoveryTargetAction;
 import io.walkeeper.api.RestoreRequest;
@@ -110,6 +111,16 @@ class RetentionIT {
                 RetentionResult again = wk.backups().applyRetention(RetentionPolicy.keepFullBackups(1), false);
                 assertEquals(List.of(), again.deleted());
                 assertEquals(0, again.walObjectsDeleted());
+
+                String unreadable = "backups/base_0000000100000000000000FF.json";
+                wk.store().put(unreadable, out -> out.write("{\"formatVersion\": 1, \"name\": ".getBytes()));
+                IntegrityException refused = assertThrows(IntegrityException.class,
+                        () -> wk.backups().applyRetention(RetentionPolicy.keepBackups(1), false));
+                assertTrue(refused.getMessage().contains("base_0000000100000000000000FF") && refused.getMessage().contains("refused"),
+                        refused.getMessage());
+                assertEquals(List.of(full2.name(), delta2.name()), names(wk.backups().list()), "nothing deleted");
+                assertEquals(walAfter, keys(wk, "wal/"), "nothing deleted");
+                wk.store().delete(List.of(unreadable));
 
                 source.stopImmediate();
                 Path fetched = Files.createDirectories(tmp.resolve("fetched"));

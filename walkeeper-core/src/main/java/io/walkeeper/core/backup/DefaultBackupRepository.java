@@ -9,6 +9,7 @@ import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.ConflictException;
 import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.ErrorCode;
+import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.NotFoundException;
@@ -40,6 +41,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -436,6 +438,7 @@ public final class DefaultBackupRepository implements BackupRepository {
             throw new InvalidRequestException("A retention policy is required");
         }
         List<BackupInfo> all = list();
+        refuseUnreadableManifests(all);
         List<String> walKeys;
         try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.WAL_PREFIX)) {
             walKeys = s.map(BlobInfo::key).toList();
@@ -461,6 +464,30 @@ public final class DefaultBackupRepository implements BackupRepository {
             }
         }
         return new RetentionResult(dryRun, plan.kept(), plan.deleted(), plan.oldestKeptSegment(), plan.walKeys().size());
+    }
+
+    /**
+     * A backup whose manifest cannot be read is left out of listings, but retention must not plan
+     * without it: it may be a delta whose parent would look unneeded, or a manifest of a newer
+     * format whose WAL would look old.
+     */
+    private void refuseUnreadableManifests(List<BackupInfo> listed) {
+        Set<String> known = new HashSet<>(names(listed));
+        List<String> manifests;
+        try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.BACKUPS_PREFIX)) {
+            manifests = s.map(b -> RepositoryLayout.backupNameOfManifest(b.key())).filter(n -> n != null && !known.contains(n))
+                    .toList();
+        }
+        for (String name : manifests) {
+            try {
+                repository.readManifest(name);
+            } catch (IntegrityException e) {
+                throw new IntegrityException("Retention in " + repository.store().location() + " refused: the manifest of "
+                        + "backup " + name + " cannot be read, so what it needs cannot be told (" + e.getMessage()
+                        + "); nothing was deleted (HINT: restore the manifest, or delete backups/" + name + ".json and "
+                        + "backups/" + name + "/ by hand if that backup is lost anyway)", e);
+            }
+        }
     }
 
     private static List<String> names(List<BackupInfo> backups) {
