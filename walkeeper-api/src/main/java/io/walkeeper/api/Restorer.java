@@ -17,4 +17,18 @@ public interface Restorer {
      * @throws IntegrityException if a stored part is corrupt
      */
     RestoreResult restore(RestoreRequest request);
+
+    /**
+     * Checks that a backup can be restored without restoring it: reads every stored part of the
+     * backup and of each backup it is built on, checks it against the manifest (size and SHA-256
+     * of the stored bytes, that it decrypts and decompresses, that it holds exactly the entries
+     * the manifest lists, with their sizes), and looks up in the archive each WAL segment from the
+     * backup's start to its stop segment. Problems with the backup are collected, not thrown.
+     *
+     * @param selector which backup
+     * @return what was checked and what is wrong
+     * @throws NotFoundException if no backup matches the selector
+     * @throws StorageException if the storage fails (which says nothing about the backup)
+     */
+    VerificationResult verify(BackupSelector selector);
 }

@@ -143,4 +143,11 @@ class CliExecutionTest {
         assertEquals(9, modifier.code(), modifier.toString());
         assertTrue(modifier.err().contains("Unknown retention modifier 'HALF'"), modifier.err());
     }
+
+    @Test
+    void backupVerifyWithoutBackupsIsNotFound() throws IOException {
+        Run r = run(repoEnv(), "backup-verify");
+        assertEquals(4, r.code(), r.toString());
+        assertTrue(r.err().contains("No completed backup"), r.err());
+    }
 }

@@ -75,6 +75,9 @@ final class CloudRoundTrip {
             assertTrue(deleted.find() && Integer.parseInt(deleted.group(1)) > 0, "WAL from before the full backup: " + delete);
             CliHarness.Result after = cli.run("--config", config.toString(), "backup-list");
             assertEquals(list.stdout().lines().count(), after.stdout().lines().count(), after.toString());
+            CliHarness.Result verify = cli.run("--config", config.toString(), "backup-verify", "LATEST");
+            assertEquals(0, verify.exitCode(), verify.toString());
+            assertTrue(verify.stdout().contains("2 backup(s)") && verify.stdout().contains(": OK"), verify.toString());
             Path sourceData = source.dataDir();
             source.stopImmediate();
             ArchiveBackupPitrIT.deleteTree(sourceData);

@@ -1,13 +1,17 @@
 package io.walkeeper.core.restore;
 
+import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.RestoreResult;
 import io.walkeeper.api.Restorer;
 import io.walkeeper.api.StorageException;
+import io.walkeeper.api.VerificationResult;
+import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.backup.DefaultBackupRepository;
 import io.walkeeper.core.io.FileSync;
@@ -98,6 +102,77 @@ public final class DefaultRestorer implements Restorer {
                 throw new StorageException("Cannot restore " + manifest.name() + " into " + target + ": " + io.getMessage(), io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    @Override
+    public VerificationResult verify(BackupSelector selector) {
+        BackupManifest manifest = DefaultBackupRepository.selectManifest(repository, selector);
+        List<String> problems = new ArrayList<>();
+        List<BackupManifest> chain;
+        try {
+            chain = chain(manifest);
+        } catch (IntegrityException e) {
+            problems.add(e.getMessage());
+            chain = List.of(manifest);
+        }
+        int parts = 0;
+        long bytes = 0;
+        for (BackupManifest level : chain) {
+            Map<String, Map<String, BackupManifest.FileEntry>> byPart = byPart(level);
+            String prefix = RepositoryLayout.backupPrefix(level.name());
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, level.parts().size())),
+                    Workers.named("walkeeper-verify-part"));
+            try {
+                List<Future<Long>> futures = new ArrayList<>();
+                for (BackupManifest.Part p : level.parts()) {
+                    PartExtractor x = new PartExtractor(repository, prefix, byPart.getOrDefault(p.key(), Map.of()), null);
+                    futures.add(pool.submit(() -> x.verify(p)));
+                }
+                for (Future<Long> f : futures) {
+                    try {
+                        bytes += awaitValue(f);
+                        parts++;
+                    } catch (IntegrityException | NotFoundException e) {
+                        problems.add(e.getMessage().replace("; the restore was undone", ""));
+                    }
+                }
+            } finally {
+                Workers.stopAndWait(pool);
+            }
+        }
+        int segments = 0;
+        WalSegmentName stop = WalSegmentName.parse(manifest.stopWalSegment(), manifest.walSegmentSize());
+        for (WalSegmentName s = WalSegmentName.parse(manifest.startWalSegment(), manifest.walSegmentSize());
+             s.compareTo(stop) <= 0; s = s.next()) {
+            segments++;
+            if (repository.findWal(s.toString()).isEmpty()) {
+                problems.add("WAL segment " + s + ", which recovery from " + manifest.name() + " needs to reach a "
+                        + "consistent state, is not in the archive " + repository.store().location());
+            }
+        }
+        VerificationResult result = new VerificationResult(manifest.name(), chain.stream().map(BackupManifest::name).toList(),
+                parts, bytes, segments, problems);
+        if (result.ok()) {
+            LOG.info("Backup {} verified: {} parts ({} bytes) of {} backup(s), {} WAL segment(s) in the archive",
+                    manifest.name(), parts, bytes, chain.size(), segments);
+        } else {
+            LOG.warn("Backup {} is not restorable: {}", manifest.name(), problems);
+        }
+        return result;
+    }
+
+    private static long awaitValue(Future<Long> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalKeeperException(ErrorCode.INTERRUPTED, "Verification interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WalKeeperException w) {
+                throw w;
+            }
+            throw new StorageException("Verification of a part failed: " + e.getCause(), e.getCause());
         }
     }
 

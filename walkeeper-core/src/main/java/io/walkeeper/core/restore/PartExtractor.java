@@ -47,6 +47,21 @@ final class PartExtractor {
     }
 
     void extract(BackupManifest.Part part) {
+        process(part, true);
+    }
+
+    /**
+     * Reads a part through, checking it as {@link #extract} does, and writes nothing.
+     *
+     * @param part the part
+     * @return the stored bytes read
+     * @throws IntegrityException if the part is corrupt or does not hold what the manifest says
+     */
+    long verify(BackupManifest.Part part) {
+        return process(part, false);
+    }
+
+    private long process(BackupManifest.Part part, boolean write) {
         String key = backupPrefix + part.key();
         DigestingInputStream digest;
         try (InputStream raw = repository.store().get(key)) {
@@ -54,7 +69,7 @@ final class PartExtractor {
             try {
                 InputStream plain = repository.format().decode(key, digest);
                 TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(plain, BUFFER));
-                writeEntries(tar, key);
+                writeEntries(tar, key, write);
                 plain.transferTo(OutputStream.nullOutputStream());
                 digest.drain();
             } catch (WalKeeperException e) {
@@ -76,6 +91,7 @@ final class PartExtractor {
                     + digest.count() + " bytes with SHA-256 " + sha + " but the manifest recorded " + part.storedSize()
                     + " bytes with SHA-256 " + part.sha256() + " (HINT: restore from another backup; the restore was undone)");
         }
+        return digest.count();
     }
 
     private IntegrityException corrupt(String key, BackupManifest.Part part, DigestingInputStream digest, Exception e) {
@@ -84,7 +100,7 @@ final class PartExtractor {
                 + part.storedSize() + "; HINT: restore from another backup; the restore was undone)", e);
     }
 
-    private void writeEntries(TarArchiveInputStream tar, String key) throws IOException {
+    private void writeEntries(TarArchiveInputStream tar, String key, boolean write) throws IOException {
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
             if (Thread.currentThread().isInterrupted()) {
@@ -101,8 +117,8 @@ final class PartExtractor {
                 throw new IntegrityException("Backup part '" + key + "' holds '" + name + "' with " + e.getSize()
                         + " bytes, but the manifest recorded " + want.tarEntrySize());
             }
-            if (!assembler.needed(name)) {
-                continue;
+            if (!write || !assembler.needed(name)) {
+                continue; // the next entry is found by reading past this one: its bytes are still digested
             }
             if (BackupManifest.DELTA.equals(want.storageKind())) {
                 assembler.applyDelta(name, tar, e.getSize(), want.size());
