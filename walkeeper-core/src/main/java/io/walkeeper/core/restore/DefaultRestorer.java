@@ -131,7 +131,7 @@ public final class DefaultRestorer implements Restorer {
                 }
                 for (Future<Long> f : futures) {
                     try {
-                        bytes += awaitValue(f);
+                        bytes += await(f);
                         parts++;
                     } catch (IntegrityException | NotFoundException e) {
                         problems.add(e.getMessage().replace("; the restore was undone", ""));
@@ -160,20 +160,6 @@ public final class DefaultRestorer implements Restorer {
             LOG.warn("Backup {} is not restorable: {}", manifest.name(), problems);
         }
         return result;
-    }
-
-    private static long awaitValue(Future<Long> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WalKeeperException(ErrorCode.INTERRUPTED, "Verification interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WalKeeperException w) {
-                throw w;
-            }
-            throw new StorageException("Verification of a part failed: " + e.getCause(), e.getCause());
-        }
     }
 
     private record LaidDown(Map<String, String> settings, long files, long bytes) {
@@ -488,17 +474,17 @@ public final class DefaultRestorer implements Restorer {
         });
     }
 
-    private static void await(Future<?> f) {
+    private static <T> T await(Future<T> f) {
         try {
-            f.get();
+            return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new WalKeeperException(ErrorCode.INTERRUPTED, "Restore interrupted; what was written is removed", e);
+            throw new WalKeeperException(ErrorCode.INTERRUPTED, "Interrupted while reading backup parts (a restore removes what it wrote)", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof WalKeeperException w) {
                 throw w;
             }
-            throw new StorageException("Restore of a part failed: " + e.getCause(), e.getCause());
+            throw new StorageException("Reading a backup part failed: " + e.getCause(), e.getCause());
         }
     }
 }
