@@ -174,7 +174,7 @@ public final class DefaultBackupRepository implements BackupRepository {
                     stopSegment = startSegment;
                 }
                 waitForWal(startSegment, stopSegment);
-                checkStillRestorable(name, parent, startSegment, stopSegment);
+                checkParentStillThere(name, parent);
 
                 long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
                 BackupKind kind = parent == null ? BackupKind.FULL : BackupKind.DELTA;
@@ -414,21 +414,15 @@ public final class DefaultBackupRepository implements BackupRepository {
     }
 
     /**
-     * Just before the manifest makes a backup visible: its parent and its WAL must still be in
-     * the repository, which retention run at the same time could have removed. Without them the
-     * backup would be listed but could not be restored.
+     * Just before the manifest makes a delta visible: its parent, chosen when the backup began,
+     * must still be in the repository, which retention run at the same time could have removed.
+     * (The WAL the backup needs was just found by {@link #waitForWal}.) Without the parent the
+     * delta would be listed but could not be restored.
      */
-    private void checkStillRestorable(String name, BackupManifest parent, WalSegmentName first, WalSegmentName last) {
+    private void checkParentStillThere(String name, BackupManifest parent) {
         if (parent != null && repository.readManifest(parent.name()).isEmpty()) {
             throw new ConflictException("Backup " + name + " is not usable: its parent " + parent.name() + " was deleted "
                     + "while it ran (retention at the same time?); nothing was listed (HINT: take the backup again)");
-        }
-        for (WalSegmentName s = first; s.compareTo(last) <= 0; s = s.next()) {
-            if (repository.findWal(s.toString()).isEmpty()) {
-                throw new ConflictException("Backup " + name + " is not usable: WAL segment " + s + " it needs was deleted "
-                        + "from the archive while it ran (retention at the same time?); nothing was listed (HINT: take "
-                        + "the backup again)");
-            }
         }
     }
 
