@@ -40,6 +40,8 @@ public final class BackupFetchCommand implements Callable<Integer> {
     private static final List<String> SETTING_ORDER = List.of("restore_command", "recovery_target", "recovery_target_time",
             "recovery_target_lsn", "recovery_target_xid", "recovery_target_name", "recovery_target_inclusive",
             "recovery_target_action", "recovery_target_timeline");
+    private static final List<String> RECOVERY_TARGETS = List.of("recovery_target", "recovery_target_time",
+            "recovery_target_lsn", "recovery_target_xid", "recovery_target_name");
     static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     @ParentCommand
@@ -148,8 +150,7 @@ public final class BackupFetchCommand implements Callable<Integer> {
         if (standby) {
             return "and stays a standby";
         }
-        boolean targeted = settings.keySet().stream().anyMatch(k -> k.startsWith("recovery_target")
-                && !k.equals("recovery_target_timeline") && !k.equals("recovery_target_action"));
+        boolean targeted = RECOVERY_TARGETS.stream().anyMatch(k -> !settings.getOrDefault(k, "").isEmpty());
         if (!targeted) {
             return "to its end, then is promoted";
         }
@@ -164,8 +165,9 @@ public final class BackupFetchCommand implements Callable<Integer> {
                 b.startLsn(), b.timeline(), dir);
         out.printf("  %d files, %s (%d bytes) in %.1f s%n", r.files(), ByteSizes.format(r.bytes()), r.bytes(),
                 r.elapsed().toMillis() / 1000.0);
-        out.printf("  %s written; recovery settings appended to %s:%n", standby ? "standby.signal" : "recovery.signal",
-                dir.resolve("postgresql.auto.conf"));
+        out.printf("  %s written; every recovery setting written explicitly at the end of %s (settings an earlier restore "
+                + "left are commented out%s):%n", standby ? "standby.signal" : "recovery.signal", dir.resolve("postgresql.auto.conf"),
+                standby ? "" : ", and so are primary_conninfo and primary_slot_name: this copy does not stream from another server");
         for (String key : SETTING_ORDER) {
             String v = r.recoverySettings().get(key);
             if (v != null) {

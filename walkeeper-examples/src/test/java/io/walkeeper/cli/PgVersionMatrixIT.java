@@ -1,6 +1,5 @@
 package io.walkeeper.cli;
 
-import io.walkeeper.testkit.PgBinaries;
 import io.walkeeper.testkit.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,20 +42,10 @@ class PgVersionMatrixIT {
         ArchiveBackupPitrIT.deleteTree(work);
     }
 
-    private Path binariesFor(int major) throws IOException {
-        Optional<Path> installed = PgBinaries.find(major);
-        if (installed.isPresent()) {
-            return installed.get();
-        }
-        Path m2 = Path.of(System.getProperty("walkeeper.m2.repository", System.getProperty("user.home") + "/.m2/repository"));
-        Path dir = work.resolve("pg" + major);
-        return PgBinaries.extractZonky(PgBinaries.zonkyJar(m2, major), dir);
-    }
-
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {12, 13, 14, 15, 16, 17})
     void archiveBackupAndRecoverToARestorePoint(int major) throws Exception {
-        Path bin = binariesFor(major);
+        Path bin = TestBinaries.forMajor(major, work);
         Path base = Files.createDirectories(work.resolve("v" + major));
         Path repo = Files.createDirectories(base.resolve("repo"));
         Path config = base.resolve("walkeeper.json");

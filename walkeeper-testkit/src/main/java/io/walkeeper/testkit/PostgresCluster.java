@@ -217,6 +217,25 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /**
+     * Makes a streaming standby of this running cluster in {@code standbyDataDir}: reserves a
+     * physical replication slot, takes a base backup with the low-level API (so that it works with
+     * server binaries that ship without {@code pg_basebackup}) and writes what
+     * {@code pg_basebackup -R} writes ({@code standby.signal}, {@code primary_conninfo},
+     * {@code primary_slot_name}). Tablespaces are not copied.
+     *
+     * @param standbyDataDir an absent or empty directory
+     * @param slot the name of the replication slot to create and stream through
+     * @return a builder with this cluster's binaries and the standby's data directory; add
+     *     settings, build and start it
+     * @throws ClusterException if the backup cannot be taken
+     */
+    public PostgresClusterBuilder standby(Path standbyDataDir, String slot) {
+        checkOpen();
+        StandbyCopy.copy(this, standbyDataDir, slot);
+        return builder().binDir(binDir).dataDir(standbyDataDir);
+    }
+
+    /**
      * Tells whether the data directory holds a cluster ({@code PG_VERSION} exists).
      *
      * @return {@code true} after {@link #initdb()} or a restore

@@ -33,9 +33,14 @@ public final class DataDirectoryWalker {
     /** Directories kept empty in a backup. */
     static final Set<String> EXCLUDE_DIR_CONTENTS = Set.of("pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify",
             "pg_serial", "pg_snapshots", "pg_subtrans", "pg_stat_tmp");
-    /** Files never copied, at any depth. */
+    /**
+     * Files never copied, at any depth: PostgreSQL's own list, the signal files (a backup of a
+     * standby or of a recovering cluster would otherwise restore as a standby, or fail when the
+     * restore writes its own), and the lock of an interrupted restore.
+     */
     static final Set<String> EXCLUDE_FILES = Set.of("postmaster.pid", "postmaster.opts", "postgresql.auto.conf.tmp",
-            "current_logfiles.tmp", "backup_label", "tablespace_map", "backup_manifest");
+            "current_logfiles.tmp", "backup_label", "tablespace_map", "backup_manifest", "standby.signal",
+            "recovery.signal", ".walkeeper-restore.lock");
     private static final Pattern TEMP_RELATION = Pattern.compile("t\\d+_\\d+(_(fsm|vm|init))?(\\.\\d+)?");
     private static final Pattern RELATION = Pattern.compile("(\\d+)(_(fsm|vm|init))?(\\.\\d+)?");
     private static final Pattern DB_DIR = Pattern.compile("(base/\\d+|pg_tblspc/\\d+/PG_[^/]+/\\d+)");

@@ -126,13 +126,13 @@ public final class DefaultBackupRepository implements BackupRepository {
             long segSize = pg.walSegmentSize();
             int version = pg.versionNum();
             repository.checkCluster(sysid, version, segSize);
+            boolean standby = pg.inRecovery();
             String archiveMode = pg.archiveMode();
-            if ("off".equals(archiveMode)) {
+            if ("off".equals(archiveMode) && !standby) {
                 throw new PostgresException("Cannot take a usable backup of " + connection + ": archive_mode is off, so the "
                         + "WAL the backup needs never reaches the archive (HINT: set archive_mode = on and "
                         + "archive_command = 'walkeeper wal-push %p', then restart PostgreSQL)");
             }
-            boolean standby = pg.inRecovery();
             Set<String> extraExcluded = version < 150000 ? statsTempDir(pg) : Set.of();
 
             int blockSize = pg.blockSize();
@@ -173,7 +173,7 @@ public final class DefaultBackupRepository implements BackupRepository {
                 if (stopSegment.compareTo(startSegment) < 0) {
                     stopSegment = startSegment;
                 }
-                waitForWal(startSegment, stopSegment);
+                waitForWal(startSegment, stopSegment, standby);
                 checkParentStillThere(name, parent);
 
                 long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
@@ -488,13 +488,21 @@ public final class DefaultBackupRepository implements BackupRepository {
         return backups.stream().map(BackupInfo::name).toList();
     }
 
-    private void waitForWal(WalSegmentName first, WalSegmentName last) {
+    private void waitForWal(WalSegmentName first, WalSegmentName last, boolean standby) {
         Instant deadline = Instant.now().plus(settings.walArchiveTimeout());
         WalSegmentName next = first;
         while (next.compareTo(last) <= 0) {
             if (repository.findWal(next.toString()).isPresent()) {
                 next = next.next();
                 continue;
+            }
+            if (Instant.now().isAfter(deadline) && standby) {
+                throw new PostgresException("Backup taken on a standby is not usable: WAL segment " + next + ", which it "
+                        + "needs, did not reach the archive within " + settings.walArchiveTimeout().toSeconds() + " s. A standby "
+                        + "does not switch WAL segments: the primary archives a segment once it is full or switched; nothing "
+                        + "was listed (HINT: set archive_timeout on the primary (e.g. 60s) so that it switches segments when "
+                        + "writes are few, or run SELECT pg_switch_wal() on the primary during the backup, and allow the "
+                        + "backup more time to wait for WAL)");
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new PostgresException("Backup is not usable: WAL segment " + next + " did not reach the archive within "

@@ -56,14 +56,20 @@ public final class PgSession implements AutoCloseable {
         try {
             Connection c = DriverManager.getConnection(url, props);
             c.setAutoCommit(true);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET statement_timeout = 0");
-            }
             PgSession s = new PgSession(c, settings, 0);
             int v = Integer.parseInt(s.queryString("SELECT current_setting('server_version_num')"));
             if (v < 120000) {
                 c.close();
                 throw new PostgresException("PostgreSQL " + v + " at " + settings + " is not supported: walkeeper needs 12 or later");
+            }
+            // the session is idle while files are copied and may wait long for a checkpoint: a
+            // timeout set for ordinary sessions would cancel the backup
+            try (Statement st = c.createStatement()) {
+                st.execute("SET statement_timeout = 0");
+                st.execute("SET idle_in_transaction_session_timeout = 0");
+                if (v >= 140000) {
+                    st.execute("SET idle_session_timeout = 0");
+                }
             }
             return new PgSession(c, settings, v);
         } catch (SQLException e) {

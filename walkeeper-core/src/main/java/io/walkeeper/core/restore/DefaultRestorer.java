@@ -4,7 +4,6 @@ import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.IntegrityException;
-import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.RestoreResult;
@@ -14,7 +13,6 @@ import io.walkeeper.api.VerificationResult;
 import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.backup.DefaultBackupRepository;
-import io.walkeeper.core.io.FileSync;
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
@@ -25,27 +23,24 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 
 /**
  * Restores a full backup into an empty directory: downloads and verifies parts in parallel,
@@ -57,9 +52,14 @@ public final class DefaultRestorer implements Restorer {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRestorer.class);
 
     private static final String PG_CONTROL = "global/pg_control";
+    /** Suffix of pg_control while the restore runs; renamed to its name as the restore's last step. */
+    static final String PENDING = ".walkeeper-pending";
+    /** Signal files a backup of a standby or of a recovering cluster may hold (older backups did copy them): never restored. */
+    private static final Set<String> SIGNAL_FILES = Set.of("standby.signal", "recovery.signal");
 
     private final Repository repository;
     private final int concurrency;
+    private final Supplier<RestoreFiles> filesFactory;
 
     /**
      * Creates a restorer.
@@ -68,8 +68,14 @@ public final class DefaultRestorer implements Restorer {
      * @param concurrency parts downloaded at once
      */
     public DefaultRestorer(Repository repository, int concurrency) {
+        this(repository, concurrency, RestoreFiles::new);
+    }
+
+    /** For tests: a restorer whose file system operations can be observed. */
+    DefaultRestorer(Repository repository, int concurrency, Supplier<RestoreFiles> filesFactory) {
         this.repository = repository;
         this.concurrency = Math.max(1, concurrency);
+        this.filesFactory = filesFactory;
     }
 
     @Override
@@ -81,23 +87,24 @@ public final class DefaultRestorer implements Restorer {
         Instant started = Instant.now();
         BackupManifest manifest = DefaultBackupRepository.selectManifest(repository, request.backup());
         List<BackupManifest> chain = chain(manifest);
-        Path target = request.targetDirectory().toAbsolutePath().normalize();
-        Map<String, Path> tablespaceTargets = tablespaceTargets(manifest, request);
-        List<Path> created = new ArrayList<>();
-        prepareEmpty(target, "target directory", created);
-        for (Path ts : tablespaceTargets.values()) {
-            prepareEmpty(ts, "tablespace directory", created);
-        }
+        RestoreTargets targets = RestoreTargets.of(manifest, request);
+        Path target = targets.dataDirectory();
+        RestoreFiles files = filesFactory.get();
         try {
+            files.claim(target, "target directory", manifest.name());
+            for (Path ts : targets.tablespaceDirectories()) {
+                files.claim(ts, "tablespace directory", manifest.name());
+            }
             LOG.info("Restoring backup {} into {}", manifest.name(), target);
-            LaidDown done = layDown(chain, request, target, tablespaceTargets);
+            LaidDown done = layDown(chain, request, targets, files);
+            files.release();
             RestoreResult result = new RestoreResult(manifest.toInfo(), target, done.files(), done.bytes(),
                     Duration.between(started, Instant.now()), done.settings());
             LOG.info("Restored {} files ({} bytes) of {} in {} ms", result.files(), result.bytes(), manifest.name(),
                     result.elapsed().toMillis());
             return result;
         } catch (RuntimeException | IOException e) {
-            undo(target, tablespaceTargets.values(), created);
+            files.undo();
             if (e instanceof IOException io) {
                 throw new StorageException("Cannot restore " + manifest.name() + " into " + target + ": " + io.getMessage(), io);
             }
@@ -196,18 +203,27 @@ public final class DefaultRestorer implements Restorer {
         return chain;
     }
 
-    private LaidDown layDown(List<BackupManifest> chain, RestoreRequest request, Path target,
-                             Map<String, Path> tablespaceTargets) throws IOException {
+    /**
+     * Lays the chain down durably: data files (each synced by the thread that wrote it), then the
+     * directories bottom-up, then {@code tablespace_map}, the recovery settings, the signal file
+     * and {@code backup_label}, and {@code global/pg_control} last, renamed into place once all
+     * else is on disk. A data directory without pg_control cannot be started, so a crash at any
+     * earlier point leaves one PostgreSQL refuses, never one that starts without its backup_label
+     * and skips the WAL the backup needs.
+     */
+    private LaidDown layDown(List<BackupManifest> chain, RestoreRequest request, RestoreTargets targets,
+                             RestoreFiles files) throws IOException {
         BackupManifest manifest = chain.get(0);
-        PartExtractor.PathResolver resolver = archivePath -> resolve(target, tablespaceTargets, archivePath);
-
+        Path target = targets.dataDirectory();
         Map<String, BackupManifest.FileEntry> finalFiles = new LinkedHashMap<>();
+        List<Path> directories = new ArrayList<>();
         for (BackupManifest.FileEntry f : manifest.files()) {
             if (f.isDirectory()) {
-                Path dir = resolver.resolve(f.path());
-                Files.createDirectories(dir);
+                Path dir = targets.resolve(f.path());
+                files.createDirectories(dir);
                 Files.setPosixFilePermissions(dir, Modes.toPermissions(f.mode() & 0750 | 0700));
-            } else {
+                directories.add(dir);
+            } else if (!SIGNAL_FILES.contains(f.path())) {
                 finalFiles.put(f.path(), f);
             }
         }
@@ -217,8 +233,7 @@ public final class DefaultRestorer implements Restorer {
         Map<String, Long> sizes = new HashMap<>();
         finalFiles.forEach((p, f) -> sizes.put(p, f.size()));
         sizes.remove(PG_CONTROL);
-        BlockWriter writer = new FileBlockWriter(resolver);
-        FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), writer);
+        FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), new FileBlockWriter(targets::resolve, files));
         BackupManifest.Part controlPart = null;
         for (BackupManifest level : chain) {
             Map<String, Map<String, BackupManifest.FileEntry>> byPart = byPart(level);
@@ -243,41 +258,52 @@ public final class DefaultRestorer implements Restorer {
         if (controlPart == null) {
             throw new IntegrityException("Manifest of " + manifest.name() + " lists no part holding global/pg_control");
         }
-        FileAssembler control = new FileAssembler(Map.of(PG_CONTROL, finalFiles.get(PG_CONTROL).size()),
-                manifest.blockSize(), writer);
+        Path control = targets.resolve(PG_CONTROL);
+        Path controlPending = control.resolveSibling("pg_control" + PENDING);
+        FileAssembler controlAssembler = new FileAssembler(Map.of(PG_CONTROL, finalFiles.get(PG_CONTROL).size()),
+                manifest.blockSize(), new FileBlockWriter(p -> controlPending, files));
         new PartExtractor(repository, RepositoryLayout.backupPrefix(manifest.name()),
-                byPart(manifest).get(controlPart.key()), control).extract(controlPart);
-        if (!control.finish().isEmpty()) {
+                byPart(manifest).get(controlPart.key()), controlAssembler).extract(controlPart);
+        if (!controlAssembler.finish().isEmpty()) {
             throw new IntegrityException("Backup " + manifest.name() + " part " + controlPart.key() + " does not hold global/pg_control");
         }
         long bytes = 0;
         for (BackupManifest.FileEntry f : finalFiles.values()) {
-            Path p = resolver.resolve(f.path());
+            Path p = PG_CONTROL.equals(f.path()) ? controlPending : targets.resolve(f.path());
             Files.setLastModifiedTime(p, FileTime.from(Instant.parse(f.mtime())));
             Files.setPosixFilePermissions(p, Modes.toPermissions(f.mode() & 0750 | 0600));
             bytes += f.size();
         }
-        long files = finalFiles.size();
 
-        Files.createDirectories(target.resolve("pg_wal/archive_status"));
+        files.createDirectories(target.resolve("pg_wal/archive_status"));
+        directories.add(target.resolve("pg_wal"));
+        directories.add(target.resolve("pg_wal/archive_status"));
         if (manifest.pgVersionNum() >= 170000) {
-            Files.createDirectories(target.resolve("pg_wal/summaries"));
+            files.createDirectories(target.resolve("pg_wal/summaries"));
+            directories.add(target.resolve("pg_wal/summaries"));
         }
-        writeFile(target.resolve("backup_label"), manifest.backupLabel());
-        String map = tablespaceMap(manifest, tablespaceTargets);
-        if (!map.isEmpty()) {
-            writeFile(target.resolve("tablespace_map"), map);
-        }
-        for (var ts : tablespaceTargets.entrySet()) {
+        for (var ts : targets.tablespaces().entrySet()) {
             Path link = target.resolve("pg_tblspc").resolve(ts.getKey());
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, ts.getValue());
+            directories.add(link.getParent());
+        }
+        directories.addAll(targets.tablespaceDirectories());
+        directories.sort(Comparator.comparingInt(Path::getNameCount).reversed());
+        for (Path dir : new LinkedHashSet<>(directories)) {
+            files.syncDirectory(dir);
+        }
+        String map = targets.tablespaceMap(manifest);
+        if (!map.isEmpty()) {
+            files.writeFile(target.resolve("tablespace_map"), map, false);
         }
         Map<String, String> settings = RecoveryConfig.settings(request);
-        RecoveryConfig.write(target, manifest.name(), settings, request.standby());
+        RecoveryConfig.write(target, manifest.name(), settings, request.standby(), files);
+        files.writeFile(target.resolve("backup_label"), manifest.backupLabel(), false);
+        files.syncDirectory(target);
+        files.commit(controlPending, control);
         Files.setPosixFilePermissions(target, Modes.toPermissions(0700));
-        FileSync.directory(target);
-        return new LaidDown(settings, files, bytes);
+        return new LaidDown(settings, finalFiles.size(), bytes);
     }
 
     private static Map<String, Map<String, BackupManifest.FileEntry>> byPart(BackupManifest m) {
@@ -312,19 +338,20 @@ public final class DefaultRestorer implements Restorer {
         }
     }
 
-    /** Writes files under the restore target, creating parent directories as needed. */
+    /** Writes files under the restore target: created 0600, synced by the thread that wrote them before they are closed. */
     private static final class FileBlockWriter implements BlockWriter {
         private final PartExtractor.PathResolver resolver;
+        private final RestoreFiles files;
 
-        FileBlockWriter(PartExtractor.PathResolver resolver) {
+        FileBlockWriter(PartExtractor.PathResolver resolver, RestoreFiles files) {
             this.resolver = resolver;
+            this.files = files;
         }
 
         @Override
         public Target open(String path) throws IOException {
             Path p = resolver.resolve(path);
-            Files.createDirectories(p.getParent());
-            FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = files.open(p);
             return new Target() {
                 @Override
                 public void write(long position, byte[] data, int offset, int length) throws IOException {
@@ -337,141 +364,12 @@ public final class DefaultRestorer implements Restorer {
 
                 @Override
                 public void close() throws IOException {
-                    ch.close();
+                    try (ch) {
+                        files.syncFile(ch, p);
+                    }
                 }
             };
         }
-    }
-
-    private static Path resolve(Path target, Map<String, Path> tablespaceTargets, String archivePath) {
-        if (archivePath.startsWith("pg_tblspc/")) {
-            String rest = archivePath.substring("pg_tblspc/".length());
-            int slash = rest.indexOf('/');
-            String oid = slash < 0 ? rest : rest.substring(0, slash);
-            Path base = tablespaceTargets.get(oid);
-            if (base == null) {
-                throw new IntegrityException("Backup holds '" + archivePath + "' for tablespace " + oid + ", which its manifest does not list");
-            }
-            return checkInside(base, slash < 0 ? base : base.resolve(rest.substring(slash + 1)), archivePath);
-        }
-        return checkInside(target, target.resolve(archivePath), archivePath);
-    }
-
-    private static Path checkInside(Path base, Path p, String archivePath) {
-        Path n = p.normalize();
-        if (!n.startsWith(base) || archivePath.contains("..")) {
-            throw new IntegrityException("Backup entry '" + archivePath + "' points outside " + base + ": refusing to write it");
-        }
-        return n;
-    }
-
-    private static Map<String, Path> tablespaceTargets(BackupManifest manifest, RestoreRequest request) {
-        Map<String, Path> out = new LinkedHashMap<>();
-        List<BackupManifest.Tablespace> list = manifest.tablespaces() == null ? List.of() : manifest.tablespaces();
-        for (BackupManifest.Tablespace ts : list) {
-            Path p = request.tablespaceMapping().getOrDefault(ts.oid(), Path.of(ts.location()));
-            out.put(ts.oid(), p.toAbsolutePath().normalize());
-        }
-        for (String oid : request.tablespaceMapping().keySet()) {
-            if (!out.containsKey(oid)) {
-                throw new InvalidRequestException("Backup " + manifest.name() + " has no tablespace " + oid + " to remap "
-                        + "(it has " + out.keySet() + ")");
-            }
-        }
-        return out;
-    }
-
-    private static String tablespaceMap(BackupManifest manifest, Map<String, Path> targets) {
-        if (targets.isEmpty()) {
-            return manifest.tablespaceMap() == null ? "" : manifest.tablespaceMap();
-        }
-        StringBuilder sb = new StringBuilder();
-        for (var e : targets.entrySet()) {
-            String escaped = e.getValue().toString().replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
-            sb.append(e.getKey()).append(' ').append(escaped).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static void writeFile(Path p, String content) throws IOException {
-        Files.writeString(p, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(p, Modes.toPermissions(0600));
-        FileSync.file(p);
-    }
-
-    private static void prepareEmpty(Path dir, String what, List<Path> created) {
-        try {
-            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                if (!Files.isDirectory(dir)) {
-                    throw new InvalidRequestException("Cannot restore into " + dir + ": it exists and is not a directory");
-                }
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-                    if (ds.iterator().hasNext()) {
-                        throw new InvalidRequestException("Cannot restore into " + dir + ": the " + what + " is not empty "
-                                + "(HINT: restore into a new or empty directory; nothing was changed)");
-                    }
-                }
-            } else {
-                Path missingRoot = dir;
-                while (missingRoot.getParent() != null && !Files.exists(missingRoot.getParent())) {
-                    missingRoot = missingRoot.getParent();
-                }
-                Files.createDirectories(dir);
-                created.add(missingRoot);
-            }
-        } catch (IOException e) {
-            throw new InvalidRequestException("Cannot prepare " + dir + " for the restore: " + e.getMessage(), e);
-        }
-    }
-
-    private static void undo(Path target, Iterable<Path> tablespaces, List<Path> created) {
-        List<Path> roots = new ArrayList<>();
-        roots.add(target);
-        tablespaces.forEach(roots::add);
-        for (Path root : roots) {
-            try {
-                emptyDirectory(root);
-            } catch (IOException e) {
-                LOG.warn("Could not remove what the failed restore wrote under {}: {}", root, e.getMessage());
-            }
-        }
-        for (Path p : created) {
-            try {
-                deleteTree(p);
-            } catch (IOException e) {
-                LOG.warn("Could not remove {}: {}", p, e.getMessage());
-            }
-        }
-    }
-
-    private static void emptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                deleteTree(p);
-            }
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(p, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static <T> T await(Future<T> f) {

@@ -37,7 +37,8 @@ class DataDirectoryWalkerTest {
                 "base/5/16384", "base/5/16384.1", "base/5/16384_fsm", "base/5/16384_vm",
                 "base/5/t3_16390", "base/5/t3_16390_fsm", "base/5/t12_7.1",
                 "base/5/16400", "base/5/16400_fsm", "base/5/16400_init", "base/5/16400.2",
-                "pg_xact/0000", "pg_multixact/offsets/0000", "log/postgresql.log", "stats/x")) {
+                "pg_xact/0000", "pg_multixact/offsets/0000", "log/postgresql.log", "stats/x", "standby.signal",
+                "recovery.signal", ".walkeeper-restore.lock")) {
             touch(f);
         }
         DataDirectoryWalker.Result r = new DataDirectoryWalker(dir, 14, Set.of("stats")).walk();

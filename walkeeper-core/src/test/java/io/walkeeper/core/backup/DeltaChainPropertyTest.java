@@ -7,7 +7,6 @@ import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
 import io.walkeeper.core.repo.Repository;
-import io.walkeeper.core.repo.RepositoryLayout;
 import io.walkeeper.core.restore.DefaultRestorer;
 import io.walkeeper.testkit.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -161,59 +159,7 @@ class DeltaChainPropertyTest {
     }
 
     private BackupManifest backup(Repository repo, Path data, int step, BackupManifest parent) throws IOException {
-        Lsn start = new Lsn(startLsn(step));
-        String name = "base_" + step;
-        String prefix = RepositoryLayout.backupPrefix(name);
-        Map<String, BackupManifest.FileEntry> parentFiles = null;
-        if (parent != null) {
-            parentFiles = new HashMap<>();
-            for (BackupManifest.FileEntry f : parent.files()) {
-                parentFiles.put(f.path(), f);
-            }
-        }
-        BackupContext ctx = new BackupContext(BS, 131072, false, start.value(), backupStart(step), false, parentFiles,
-                parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
-        List<SourceFile> sources = new ArrayList<>();
-        SourceFile control = null;
-        List<BackupManifest.FileEntry> entries = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(data)) {
-            for (Path p : s.sorted().toList()) {
-                String rel = data.relativize(p).toString();
-                if (rel.isEmpty()) {
-                    continue;
-                }
-                Instant mtime = Files.getLastModifiedTime(p).toInstant();
-                if (Files.isDirectory(p)) {
-                    entries.add(BackupManifest.FileEntry.directory(rel, 0700, mtime.toString()));
-                    continue;
-                }
-                SourceFile sf = new SourceFile(rel, p, Files.size(p), 0600, mtime, false);
-                if (rel.equals(CONTROL)) {
-                    control = sf;
-                } else {
-                    sources.add(sf);
-                }
-            }
-        }
-        List<BackupManifest.Part> parts = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i += 2) { // several parts, so the restore skips and mixes them
-            PartWriter.Written w = new PartWriter(repo, prefix, ctx).write(String.format("part_%04d", i / 2 + 1),
-                    sources.subList(i, Math.min(sources.size(), i + 2)));
-            parts.add(w.part());
-            entries.addAll(w.files());
-        }
-        PartWriter.Written c = new PartWriter(repo, prefix, ctx).write("pg_control", List.of(control));
-        parts.add(c.part());
-        entries.addAll(c.files());
-        long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
-        BackupManifest m = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, parent == null ? "FULL" : "DELTA",
-                parent == null ? null : parent.name(), 1, start.toString(), new Lsn(start.value() + 0x1000).toString(),
-                "000000010000000000000001", "000000010000000000000001", backupStart(step).toString(),
-                backupStart(step).plusSeconds(60).toString(), 150000, "1", false, 16 << 20, BS, false, Map.of(),
-                "START WAL LOCATION: " + start + "\n", "", List.of(), "none", ctx.bytesRead.get(), stored, parts, entries,
-                ctx.statistics(stored), ctx.corruptPages());
-        repo.writeManifest(m);
-        return m;
+        return TestBackups.take(repo, data, "base_" + step, new Lsn(startLsn(step)), backupStart(step), parent, 2);
     }
 
     private static void writeTree(Path data, Map<String, byte[]> files, Map<String, Instant> mtimes) throws IOException {

@@ -1,0 +1,96 @@
+package io.walkeeper.core.backup;
+
+import io.walkeeper.api.Lsn;
+import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.repo.RepositoryLayout;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Backups of a synthetic data directory, without a server: the real part writer stores the files
+ * (a delta against {@code parent} when one is given) and a manifest is written as a backup run
+ * would, with 8 KiB pages and no data checksums. For unit tests of what reads backups.
+ */
+public final class TestBackups {
+    private static final int BS = 8192;
+    private static final String CONTROL = "global/pg_control";
+
+    private TestBackups() {
+    }
+
+    /**
+     * Backs up a directory.
+     *
+     * @param repo where to store the backup
+     * @param data the data directory; must hold {@code global/pg_control}
+     * @param name the backup name
+     * @param start the backup's start LSN
+     * @param backupStart the backup's start time
+     * @param parent the parent of a delta, or {@code null} for a full backup
+     * @param filesPerPart files per part, so that a restore mixes several parts
+     * @return the manifest written
+     */
+    public static BackupManifest take(Repository repo, Path data, String name, Lsn start, Instant backupStart,
+                                      BackupManifest parent, int filesPerPart) throws IOException {
+        String prefix = RepositoryLayout.backupPrefix(name);
+        Map<String, BackupManifest.FileEntry> parentFiles = null;
+        if (parent != null) {
+            parentFiles = new HashMap<>();
+            for (BackupManifest.FileEntry f : parent.files()) {
+                parentFiles.put(f.path(), f);
+            }
+        }
+        BackupContext ctx = new BackupContext(BS, 131072, false, start.value(), backupStart, false, parentFiles,
+                parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
+        List<SourceFile> sources = new ArrayList<>();
+        SourceFile control = null;
+        List<BackupManifest.FileEntry> entries = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(data)) {
+            for (Path p : s.sorted().toList()) {
+                String rel = data.relativize(p).toString();
+                if (rel.isEmpty()) {
+                    continue;
+                }
+                Instant mtime = Files.getLastModifiedTime(p).toInstant();
+                if (Files.isDirectory(p)) {
+                    entries.add(BackupManifest.FileEntry.directory(rel, 0700, mtime.toString()));
+                    continue;
+                }
+                SourceFile sf = new SourceFile(rel, p, Files.size(p), 0600, mtime, false);
+                if (rel.equals(CONTROL)) {
+                    control = sf;
+                } else {
+                    sources.add(sf);
+                }
+            }
+        }
+        List<BackupManifest.Part> parts = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i += filesPerPart) {
+            PartWriter.Written w = new PartWriter(repo, prefix, ctx).write(String.format("part_%04d", i / filesPerPart + 1),
+                    sources.subList(i, Math.min(sources.size(), i + filesPerPart)));
+            parts.add(w.part());
+            entries.addAll(w.files());
+        }
+        PartWriter.Written c = new PartWriter(repo, prefix, ctx).write("pg_control", List.of(control));
+        parts.add(c.part());
+        entries.addAll(c.files());
+        long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
+        BackupManifest m = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, parent == null ? "FULL" : "DELTA",
+                parent == null ? null : parent.name(), 1, start.toString(), new Lsn(start.value() + 0x1000).toString(),
+                "000000010000000000000001", "000000010000000000000001", backupStart.toString(),
+                backupStart.plusSeconds(60).toString(), 150000, "1", false, 16 << 20, BS, false, Map.of(),
+                "START WAL LOCATION: " + start + "\n", "", List.of(), "none", ctx.bytesRead.get(), stored, parts, entries,
+                ctx.statistics(stored), ctx.corruptPages());
+        repo.writeManifest(m);
+        return m;
+    }
+}
