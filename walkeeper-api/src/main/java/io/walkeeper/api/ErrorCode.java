@@ -3,8 +3,10 @@ package io.walkeeper.api;
 /**
  * Stable error codes carried by every {@link WalKeeperException}. The command-line tool turns the
  * code into its process exit status ({@link #exitCode()}); the numbers never change meaning
- * between releases. All exit codes stay in 1..125 so that PostgreSQL treats a failed
- * {@code restore_command} as "not available" rather than as a crash of the command.
+ * between releases. All exit codes stay in 1..125, which PostgreSQL reads as "not available" from
+ * a {@code restore_command} and "retry later" from an {@code archive_command}; the CLI's
+ * {@code wal-fetch} alone leaves that range, on purpose, when recovery must stop (see its
+ * documentation).
  */
 public enum ErrorCode {
     /** An unexpected failure that no other code describes. */

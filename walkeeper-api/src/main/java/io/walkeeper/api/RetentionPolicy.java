@@ -14,6 +14,15 @@ import java.util.Set;
 public interface RetentionPolicy {
 
     /**
+     * Orders backups by when they finished, oldest first; ties by timeline, then start LSN. After a
+     * point-in-time restore the cluster's LSNs start again from an earlier point on a new timeline,
+     * so "newest" must mean "finished last", never "highest LSN".
+     */
+    Comparator<BackupInfo> NEWEST_LAST = Comparator.comparing(BackupInfo::finishTime)
+            .thenComparing(BackupInfo::timeline)
+            .thenComparing(BackupInfo::startLsn);
+
+    /**
      * Chooses the backups the policy itself wants to keep.
      *
      * @param backups all completed backups, in any order
@@ -55,7 +64,7 @@ public interface RetentionPolicy {
         }
         return backups -> {
             List<BackupInfo> fulls = new ArrayList<>(backups.stream().filter(b -> b.kind() == BackupKind.FULL).toList());
-            fulls.sort(Comparator.comparing(BackupInfo::startLsn).reversed());
+            fulls.sort(NEWEST_LAST.reversed());
             Set<String> keep = new HashSet<>();
             fulls.stream().limit(count).forEach(b -> keep.add(b.name()));
             boolean grew = true;
@@ -84,7 +93,7 @@ public interface RetentionPolicy {
         }
         return backups -> {
             List<BackupInfo> newestFirst = new ArrayList<>(backups);
-            newestFirst.sort(Comparator.comparing(BackupInfo::startLsn).reversed());
+            newestFirst.sort(NEWEST_LAST.reversed());
             Set<String> keep = new HashSet<>();
             newestFirst.stream().limit(count).forEach(b -> keep.add(b.name()));
             return keep;

@@ -73,7 +73,7 @@ public final class WalKeeper implements AutoCloseable {
         this.walArchiver = new DefaultWalArchiver(repository);
         this.backups = new DefaultBackupRepository(repository, b.connection, b.dataDirectory,
                 new DefaultBackupRepository.BackupSettings(b.partSizeThreshold, b.concurrency, b.walArchiveTimeout,
-                        b.deltaMaxSteps, b.deltaOrigin));
+                        b.deltaMaxSteps, b.deltaOrigin, b.backupLeaseTimeout));
         this.restorer = new DefaultRestorer(repository, b.concurrency);
     }
 
@@ -136,6 +136,7 @@ public final class WalKeeper implements AutoCloseable {
         private long partSizeThreshold = 256L << 20;
         private int concurrency = Math.max(2, Runtime.getRuntime().availableProcessors());
         private Duration walArchiveTimeout = Duration.ofMinutes(5);
+        private Duration backupLeaseTimeout = Duration.ofHours(1);
         private int deltaMaxSteps;
         private DeltaOrigin deltaOrigin = DeltaOrigin.LATEST;
         private Map<String, String> storageOptions = Map.of();
@@ -157,6 +158,7 @@ public final class WalKeeper implements AutoCloseable {
             b.partSizeThreshold = partSizeThreshold;
             b.concurrency = concurrency;
             b.walArchiveTimeout = walArchiveTimeout;
+            b.backupLeaseTimeout = backupLeaseTimeout;
             b.deltaMaxSteps = deltaMaxSteps;
             b.deltaOrigin = deltaOrigin;
             b.storageOptions = storageOptions;
@@ -269,6 +271,19 @@ public final class WalKeeper implements AutoCloseable {
          */
         public Builder walArchiveTimeout(Duration timeout) {
             this.walArchiveTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets how long the lease of a running backup lives without renewal. A backup renews its
+         * lease four times within this time; retention keeps the WAL and the parent a live lease
+         * names, and reports and ignores a lease not renewed for longer (its backup was killed).
+         *
+         * @param timeout default 1 hour, at least 4 seconds
+         * @return this builder
+         */
+        public Builder backupLeaseTimeout(Duration timeout) {
+            this.backupLeaseTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

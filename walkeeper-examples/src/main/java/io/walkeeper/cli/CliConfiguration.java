@@ -91,6 +91,8 @@ public final class CliConfiguration {
     public static final String WALG_PGP_KEY_PASSPHRASE = "WALG_PGP_KEY_PASSPHRASE";
     /** Seconds a backup waits for its last WAL segment to reach the archive. */
     public static final String WAL_ARCHIVE_TIMEOUT = "WALKEEPER_WAL_ARCHIVE_TIMEOUT";
+    /** Seconds a running backup's lease lives without renewal; retention ignores an older one. */
+    public static final String BACKUP_LEASE_TIMEOUT = "WALKEEPER_BACKUP_LEASE_TIMEOUT";
     /** {@code trace}, {@code debug}, {@code info} (default), {@code warn}, {@code error} or {@code off}. */
     public static final String LOG_LEVEL = "WALKEEPER_LOG_LEVEL";
     /** Default of {@link #LOG_LEVEL}. */
@@ -188,7 +190,7 @@ public final class CliConfiguration {
     private static final Set<String> KEYS = Set.of(CONFIG, STORAGE, COMPRESSION, DELTA_MAX_STEPS, DELTA_ORIGIN, CONCURRENCY,
             PART_SIZE, WAL_PUSH_AHEAD, PGP_PUBLIC_KEY, PGP_PUBLIC_KEY_PATH, PGP_KEY, PGP_KEY_PATH, PGP_PASSPHRASE, WALG_PGP_KEY,
             WALG_PGP_KEY_PATH, WALG_PGP_KEY_PASSPHRASE,
-            WAL_ARCHIVE_TIMEOUT, LOG_LEVEL, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, WALG_FILE_PREFIX,
+            WAL_ARCHIVE_TIMEOUT, BACKUP_LEASE_TIMEOUT, LOG_LEVEL, PGDATA, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, WALG_FILE_PREFIX,
             WALG_S3_PREFIX, WALG_AZ_PREFIX, WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS,
             WALG_DELTA_ORIGIN, WALG_UPLOAD_CONCURRENCY, AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,
             AWS_SECRET_ACCESS_KEY, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN,
@@ -492,6 +494,15 @@ public final class CliConfiguration {
      */
     public Optional<Duration> walArchiveTimeout() {
         return first(List.of(WAL_ARCHIVE_TIMEOUT)).map(v -> Duration.ofSeconds(integer(v, 1, 86_400 * 7)));
+    }
+
+    /**
+     * Returns how long a running backup's lease lives without renewal.
+     *
+     * @return the timeout, if set
+     */
+    public Optional<Duration> backupLeaseTimeout() {
+        return first(List.of(BACKUP_LEASE_TIMEOUT)).map(v -> Duration.ofSeconds(integer(v, 4, 86_400 * 7)));
     }
 
     /**

@@ -56,6 +56,14 @@ public final class DeleteCommand implements Callable<Integer> {
                 + " archived WAL object(s)" + result.walKeptFrom().map(s -> " before " + s).orElse("") + "; kept "
                 + result.kept().size() + " backup(s)" + (result.kept().isEmpty() ? "" : ": " + String.join(", ",
                 result.kept().stream().map(BackupInfo::name).toList())));
+        if (!result.runningBackups().isEmpty()) {
+            out.println("Running backup(s) " + String.join(", ", result.runningBackups()) + ": kept the WAL from their start "
+                    + "and the backups they are built on");
+        }
+        if (!result.expiredLeases().isEmpty()) {
+            out.println("WARNING: ignored the lease(s) of " + String.join(", ", result.expiredLeases()) + ": not renewed "
+                    + "within WALKEEPER_BACKUP_LEASE_TIMEOUT, so their backups are taken for dead");
+        }
         if (result.dryRun() && (!result.deleted().isEmpty() || result.walObjectsDeleted() > 0)) {
             out.println("Nothing was deleted: run again with --confirm to delete.");
         }

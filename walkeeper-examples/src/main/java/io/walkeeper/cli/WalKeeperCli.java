@@ -46,8 +46,11 @@ import java.util.concurrent.Callable;
                 "   9  invalid request (bad WAL name, missing file, wrong or non-empty directory)",
                 "  10  conflict with another operation",
                 "  11  interrupted; nothing was committed",
+                " 200  wal-fetch only: the WAL file is in the archive but cannot be used, or the archive cannot be read;",
+                "      above 125, so that PostgreSQL stops recovery instead of ending it early",
                 "%nSettings (file keys and environment variables): WALKEEPER_STORAGE, WALKEEPER_COMPRESSION, "
-                        + "WALKEEPER_CONCURRENCY, WALKEEPER_PART_SIZE, WALKEEPER_WAL_ARCHIVE_TIMEOUT, WALKEEPER_LOG_LEVEL, "
+                        + "WALKEEPER_CONCURRENCY, WALKEEPER_PART_SIZE, WALKEEPER_WAL_ARCHIVE_TIMEOUT, WALKEEPER_BACKUP_LEASE_TIMEOUT, "
+                        + "WALKEEPER_LOG_LEVEL, "
                         + "WALKEEPER_DELTA_MAX_STEPS, WALKEEPER_DELTA_ORIGIN (LATEST or LATEST_FULL), PGDATA, PGHOST, "
                         + "PGPORT, PGUSER, PGPASSWORD, PGDATABASE; WAL-G's WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX, "
                         + "WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS, WALG_DELTA_ORIGIN and AWS_ENDPOINT, "

@@ -49,6 +49,7 @@ final class WalKeeperFactory {
         config.concurrency().ifPresent(b::concurrency);
         config.partSize().ifPresent(b::partSizeThreshold);
         config.walArchiveTimeout().ifPresent(b::walArchiveTimeout);
+        config.backupLeaseTimeout().ifPresent(b::backupLeaseTimeout);
         config.deltaMaxSteps().ifPresent(b::deltaMaxSteps);
         config.deltaOrigin().ifPresent(b::deltaOrigin);
         log.debug("Repository {} with {} compression", storage, config.compression());

@@ -192,7 +192,8 @@ class CodecsAndEncryptionIT {
                 .substring(4, 28);
         CliHarness.Result wrongFetch = cli.run("--config", wrongConfig.toString(), "wal-fetch", firstWal, segment.toString());
         assertNotEquals(0, wrongFetch.exitCode(), wrongFetch.toString());
-        assertNotEquals(4, wrongFetch.exitCode(), "a file that cannot be decrypted is not 'missing': " + wrongFetch);
+        assertEquals(WalFetchCommand.ABORT_RECOVERY, wrongFetch.exitCode(), "a file that cannot be decrypted is not 'missing': "
+                + "recovery must stop: " + wrongFetch);
         assertFalse(Files.exists(segment));
 
         t.restoreAndVerify();

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,6 +39,7 @@ final class BackupContext {
     final AtomicLong filesDelta = new AtomicLong();
     final AtomicLong filesUnchanged = new AtomicLong();
     private final ConcurrentLinkedQueue<CorruptPage> corrupt = new ConcurrentLinkedQueue<>();
+    private final Set<String> created = ConcurrentHashMap.newKeySet();
 
     BackupContext(int blockSize, long blocksPerSegment, boolean checksums, long backupStartLsn, Instant backupStart,
                   boolean failOnCorruptPage, Map<String, BackupManifest.FileEntry> parentFiles, long parentStartLsn) {
@@ -48,6 +51,16 @@ final class BackupContext {
         this.failOnCorruptPage = failOnCorruptPage;
         this.parentFiles = parentFiles;
         this.parentStartLsn = parentStartLsn;
+    }
+
+    /** Notes a key this run is about to create, so that a failed run removes exactly what it wrote. */
+    void creating(String key) {
+        created.add(key);
+    }
+
+    /** @return the keys this run created or tried to create */
+    List<String> createdKeys() {
+        return List.copyOf(created);
     }
 
     boolean delta() {

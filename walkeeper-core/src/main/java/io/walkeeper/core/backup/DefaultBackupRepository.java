@@ -23,6 +23,7 @@ import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.PgConnection;
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.pg.PgSession;
+import io.walkeeper.core.repo.BackupLease;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
@@ -77,9 +78,11 @@ public final class DefaultBackupRepository implements BackupRepository {
      * @param walArchiveTimeout how long to wait for the backup's last WAL segment to reach the archive
      * @param deltaMaxSteps longest delta chain; 0 takes only full backups
      * @param deltaOrigin which backup a delta is taken against
+     * @param leaseTimeout how long a running backup's lease lives without renewal: retention
+     *     ignores (and reports) a lease older than this, taking its backup for dead
      */
     public record BackupSettings(long partSizeThreshold, int concurrency, Duration walArchiveTimeout, int deltaMaxSteps,
-                                 DeltaOrigin deltaOrigin) {
+                                 DeltaOrigin deltaOrigin, Duration leaseTimeout) {
         /** Checks the values. */
         public BackupSettings {
             if (partSizeThreshold < 1 << 20) {
@@ -87,6 +90,9 @@ public final class DefaultBackupRepository implements BackupRepository {
             }
             if (concurrency < 1) {
                 throw new ConfigurationException("Backup concurrency must be at least 1, not " + concurrency);
+            }
+            if (leaseTimeout.compareTo(Duration.ofSeconds(4)) < 0) {
+                throw new ConfigurationException("Backup lease timeout " + leaseTimeout + " is below the minimum of 4 s");
             }
         }
     }
@@ -144,74 +150,100 @@ public final class DefaultBackupRepository implements BackupRepository {
             TimelineId timeline = pg.checkpointTimeline();
             WalSegmentName startSegment = WalSegmentName.containing(timeline, start, segSize);
             BackupManifest parent = candidate == null ? null : checkParent(candidate, timeline, start);
-            String name = uniqueName("base_" + startSegment + (parent == null ? "" : "_D_" + parent.startWalSegment()));
-            LOG.info("Backup {} started at {} on timeline {}{}{}", name, start, timeline, standby ? " (standby)" : "",
-                    parent == null ? "" : " as a delta of " + parent.name());
-            BackupContext context = new BackupContext(blockSize, blocksPerSegment, checksums, start.value(), startTime,
-                    request.failOnCorruptPage(), parent == null ? null : filesByPath(parent),
-                    parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
-            String prefix = RepositoryLayout.backupPrefix(name);
-            BackupManifest[] attempted = new BackupManifest[1];
-            try {
-                DataDirectoryWalker.Result walk = new DataDirectoryWalker(dataDir, version / 10000, extraExcluded).walk();
-                List<BackupManifest.Part> parts = new ArrayList<>();
-                List<BackupManifest.FileEntry> files = new ArrayList<>();
-                walk.entries().stream().filter(SourceFile::directory).forEach(d -> files.add(
-                        BackupManifest.FileEntry.directory(d.archivePath(), d.mode(), d.mtime().toString())));
-                writeParts(prefix, walk.entries(), parts, files, context);
-                PartWriter.Written control = new PartWriter(repository, prefix, context)
-                        .write("pg_control", List.of(walk.pgControl()));
-                parts.add(control.part());
-                files.addAll(control.files());
-                if (control.files().isEmpty()) {
-                    throw new PostgresException("global/pg_control vanished from " + dataDir + " during the backup");
-                }
-
-                PgSession.StopResult stop = pg.stopBackup();
-                TimelineId labelTimeline = labelTimeline(stop.labelFile(), timeline);
-                WalSegmentName stopSegment = new WalSegmentName(labelTimeline, stop.stopLsn().previousSegmentNumber(segSize), segSize);
-                if (stopSegment.compareTo(startSegment) < 0) {
-                    stopSegment = startSegment;
-                }
-                waitForWal(startSegment, stopSegment, standby);
-                checkParentStillThere(name, parent);
-
-                long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
-                BackupKind kind = parent == null ? BackupKind.FULL : BackupKind.DELTA;
-                BackupManifest manifest = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, kind.name(),
-                        parent == null ? null : parent.name(), labelTimeline.asLong(), start.toString(), stop.stopLsn().toString(), startSegment.toString(),
-                        stopSegment.toString(), startTime.toString(), Instant.now().toString(), version,
-                        Long.toUnsignedString(sysid), checksums, segSize, blockSize, request.permanent(),
-                        request.labels(), stop.labelFile(), stop.tablespaceMap(), walk.tablespaces(),
-                        repository.format().codec().name(), context.bytesRead.get(), stored, parts, files,
-                        context.statistics(stored), context.corruptPages());
-                attempted[0] = manifest;
-                repository.writeManifest(manifest);
-                var st = manifest.statistics();
-                LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged), {} bytes read, "
-                        + "{} pages scanned, {} pages stored, {} bytes stored in {} parts", name, kind,
-                        parent == null ? "" : " of " + parent.name(), files.stream().filter(f -> !f.isDirectory()).count(),
-                        st.filesStoredWhole(), st.filesStoredAsDelta(), st.filesSkippedUnchanged(), st.bytesRead(),
-                        st.pagesScanned(), st.pagesStored(), stored, parts.size());
-                if (!manifest.corruptPages().isEmpty()) {
-                    LOG.warn("Backup {} read {} data pages whose checksum is wrong: {} (HINT: check the storage and run "
-                            + "pg_amcheck; the backup holds the pages as they are on disk)", name,
-                            manifest.corruptPages().size(), manifest.corruptPages());
-                }
-                return manifest.toInfo();
-            } catch (RuntimeException | IOException e) {
-                if (attempted[0] != null) {
-                    Optional<BackupInfo> landed = manifestLanded(attempted[0], e);
-                    if (landed.isPresent()) {
-                        return landed.get();
-                    }
-                }
-                removeGarbage(prefix);
-                if (e instanceof IOException io) {
-                    throw new StorageException("Backup " + name + " failed while reading " + dataDir + ": " + io.getMessage(), io);
-                }
-                throw (RuntimeException) e;
+            BackupLease template = new BackupLease(null, null, null, 0, startTime.toString(), null, timeline.asLong(),
+                    start.toString(), startSegment.toString(), parent == null ? null : parent.name());
+            try (LeaseHolder lease = LeaseHolder.acquire(repository, "base_" + startSegment
+                    + (parent == null ? "" : "_D_" + parent.startWalSegment()), template, settings.leaseTimeout())) {
+                return copyAndCommit(request, pg, lease.name(), new Started(dataDir, sysid, version, segSize, blockSize,
+                        checksums, blocksPerSegment, extraExcluded, standby, startTime, start, timeline, startSegment, parent));
             }
+        }
+    }
+
+    /** What is known once PostgreSQL has started the backup. */
+    private record Started(Path dataDir, long sysid, int version, long segSize, int blockSize, boolean checksums,
+                           long blocksPerSegment, Set<String> extraExcluded, boolean standby, Instant startTime, Lsn start,
+                           TimelineId timeline, WalSegmentName startSegment, BackupManifest parent) {
+    }
+
+    private BackupInfo copyAndCommit(BackupRequest request, PgSession pg, String name, Started b) {
+        Path dataDir = b.dataDir();
+        long sysid = b.sysid();
+        int version = b.version();
+        long segSize = b.segSize();
+        int blockSize = b.blockSize();
+        boolean checksums = b.checksums();
+        Instant startTime = b.startTime();
+        Lsn start = b.start();
+        TimelineId timeline = b.timeline();
+        WalSegmentName startSegment = b.startSegment();
+        BackupManifest parent = b.parent();
+        LOG.info("Backup {} started at {} on timeline {}{}{}", name, start, timeline, b.standby() ? " (standby)" : "",
+                parent == null ? "" : " as a delta of " + parent.name());
+        BackupContext context = new BackupContext(blockSize, b.blocksPerSegment(), checksums, start.value(), startTime,
+                request.failOnCorruptPage(), parent == null ? null : filesByPath(parent),
+                parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
+        String prefix = RepositoryLayout.backupPrefix(name);
+        BackupManifest[] attempted = new BackupManifest[1];
+        try {
+            DataDirectoryWalker.Result walk = new DataDirectoryWalker(dataDir, version / 10000, b.extraExcluded()).walk();
+            List<BackupManifest.Part> parts = new ArrayList<>();
+            List<BackupManifest.FileEntry> files = new ArrayList<>();
+            walk.entries().stream().filter(SourceFile::directory).forEach(d -> files.add(
+                    BackupManifest.FileEntry.directory(d.archivePath(), d.mode(), d.mtime().toString())));
+            writeParts(prefix, walk.entries(), parts, files, context);
+            PartWriter.Written control = new PartWriter(repository, prefix, context)
+                    .write("pg_control", List.of(walk.pgControl()));
+            parts.add(control.part());
+            files.addAll(control.files());
+            if (control.files().isEmpty()) {
+                throw new PostgresException("global/pg_control vanished from " + dataDir + " during the backup");
+            }
+
+            PgSession.StopResult stop = pg.stopBackup();
+            TimelineId labelTimeline = labelTimeline(stop.labelFile(), timeline);
+            WalSegmentName stopSegment = new WalSegmentName(labelTimeline, stop.stopLsn().previousSegmentNumber(segSize), segSize);
+            if (stopSegment.compareTo(startSegment) < 0) {
+                stopSegment = startSegment;
+            }
+            waitForWal(startSegment, stopSegment, b.standby());
+            checkParentStillThere(name, parent);
+
+            long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
+            BackupKind kind = parent == null ? BackupKind.FULL : BackupKind.DELTA;
+            BackupManifest manifest = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, kind.name(),
+                    parent == null ? null : parent.name(), labelTimeline.asLong(), start.toString(), stop.stopLsn().toString(), startSegment.toString(),
+                    stopSegment.toString(), startTime.toString(), Instant.now().toString(), version,
+                    Long.toUnsignedString(sysid), checksums, segSize, blockSize, request.permanent(),
+                    request.labels(), stop.labelFile(), stop.tablespaceMap(), walk.tablespaces(),
+                    repository.format().codec().name(), context.bytesRead.get(), stored, parts, files,
+                    context.statistics(stored), context.corruptPages());
+            attempted[0] = manifest;
+            repository.writeManifest(manifest);
+            var st = manifest.statistics();
+            LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged), {} bytes read, "
+                    + "{} pages scanned, {} pages stored, {} bytes stored in {} parts", name, kind,
+                    parent == null ? "" : " of " + parent.name(), files.stream().filter(f -> !f.isDirectory()).count(),
+                    st.filesStoredWhole(), st.filesStoredAsDelta(), st.filesSkippedUnchanged(), st.bytesRead(),
+                    st.pagesScanned(), st.pagesStored(), stored, parts.size());
+            if (!manifest.corruptPages().isEmpty()) {
+                LOG.warn("Backup {} read {} data pages whose checksum is wrong: {} (HINT: check the storage and run "
+                        + "pg_amcheck; the backup holds the pages as they are on disk)", name,
+                        manifest.corruptPages().size(), manifest.corruptPages());
+            }
+            return manifest.toInfo();
+        } catch (RuntimeException | IOException e) {
+            if (attempted[0] != null) {
+                Optional<BackupInfo> landed = manifestLanded(attempted[0], e);
+                if (landed.isPresent()) {
+                    return landed.get();
+                }
+            }
+            removeCreated(context.createdKeys());
+            if (e instanceof IOException io) {
+                throw new StorageException("Backup " + name + " failed while reading " + dataDir + ": " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
         }
     }
 
@@ -346,14 +378,6 @@ public final class DefaultBackupRepository implements BackupRepository {
         return dir.startsWith("/") ? Set.of() : Set.of(dir);
     }
 
-    private String uniqueName(String base) {
-        String name = base;
-        for (int i = 2; repository.backupNameTaken(name); i++) {
-            name = base + "_" + i;
-        }
-        return name;
-    }
-
     private static TimelineId labelTimeline(String label, TimelineId fallback) {
         Matcher m = START_TIMELINE.matcher(label);
         return m.find() ? TimelineId.of(Long.parseLong(m.group(1))) : fallback;
@@ -437,7 +461,24 @@ public final class DefaultBackupRepository implements BackupRepository {
         try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.WAL_PREFIX)) {
             walKeys = s.map(BlobInfo::key).toList();
         }
-        RetentionPlan plan = RetentionPlan.of(all, policy, walKeys);
+        List<BackupLease> running = new ArrayList<>();
+        List<String> expired = new ArrayList<>();
+        Instant now = Instant.now();
+        for (BackupLease lease : repository.leases()) {
+            if (lease.expired(now, settings.leaseTimeout())) {
+                LOG.warn("Ignoring the lease of {}: not renewed for more than {} s, so its backup is taken for dead "
+                        + "(HINT: if it still runs, it will fail before listing itself; remove backups/{}.lease and the "
+                        + "parts under backups/{}/ once you are sure)", lease, settings.leaseTimeout().toSeconds(),
+                        lease.name(), lease.name());
+                expired.add(lease.name());
+            } else {
+                running.add(lease);
+            }
+        }
+        RetentionPlan plan = RetentionPlan.of(all, policy, walKeys, running);
+        if (!running.isEmpty()) {
+            LOG.info("Retention keeps what running backups need: {}", running);
+        }
         String what = dryRun ? "would delete" : "deleting";
         LOG.info("Retention in {}: keeping {} backup(s) {}, {} {} backup(s) {} and {} archived WAL object(s) before {}",
                 repository.store().location(), plan.kept().size(), names(plan.kept()), what, plan.deleted().size(),
@@ -457,7 +498,8 @@ public final class DefaultBackupRepository implements BackupRepository {
                 repository.store().delete(plan.walKeys().subList(from, Math.min(plan.walKeys().size(), from + 1000)));
             }
         }
-        return new RetentionResult(dryRun, plan.kept(), plan.deleted(), plan.oldestKeptSegment(), plan.walKeys().size());
+        return new RetentionResult(dryRun, plan.kept(), plan.deleted(), plan.oldestKeptSegment(), plan.walKeys().size(),
+                running.stream().map(BackupLease::name).toList(), expired);
     }
 
     /**
@@ -546,12 +588,12 @@ public final class DefaultBackupRepository implements BackupRepository {
         return Optional.empty();
     }
 
-    private void removeGarbage(String prefix) {
-        try (Stream<BlobInfo> s = repository.store().list(prefix)) {
-            List<String> keys = s.map(BlobInfo::key).toList();
+    /** After a failure: removes the objects this run created, and nothing else (its lease still reserves the name). */
+    private void removeCreated(List<String> keys) {
+        try {
             repository.store().delete(keys);
         } catch (RuntimeException e) {
-            LOG.warn("Could not remove the parts of the failed backup under {}: {}", prefix, e.getMessage());
+            LOG.warn("Could not remove the parts of the failed backup ({}): {}", keys, e.getMessage());
         }
     }
 

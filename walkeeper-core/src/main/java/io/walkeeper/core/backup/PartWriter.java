@@ -22,9 +22,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -83,6 +86,7 @@ final class PartWriter {
         long[] sizes = new long[2];
         String[] sha = new String[1];
         Figures[] figures = new Figures[1];
+        context.creating(backupPrefix + key);
         repository.store().create(backupPrefix + key, raw -> {
             entries.clear();
             Figures fig = new Figures();
@@ -153,29 +157,60 @@ final class PartWriter {
                         if (!scan.badHeader) {
                             if (scan.blocks.length == 0 && f.size() == parent.size()) {
                                 fig.unchanged++;
-                                return entry(f, null, BackupManifest.UNCHANGED, 0, parent.copiedAt());
+                                return entry(f, null, BackupManifest.UNCHANGED, 0, parent.copiedAt(), parent.sha256());
                             }
                             DeltaFile d = new DeltaFile(blockSize, f.size(), scan.blocks);
                             if (d.entrySize() < f.size()) {
                                 writeDelta(ch, f, d);
                                 fig.delta++;
-                                return entry(f, partKey, BackupManifest.DELTA, d.entrySize(), null);
+                                return entry(f, partKey, BackupManifest.DELTA, d.entrySize(), null, null);
                             }
                         }
                         return writeWhole(ch, f, null);
                     }
-                    if (!PG_CONTROL.equals(f.archivePath()) && unchangedSinceCopied(f, parent)) {
+                    if (!PG_CONTROL.equals(f.archivePath()) && unchanged(ch, f, parent)) {
                         fig.unchanged++;
-                        return entry(f, null, BackupManifest.UNCHANGED, 0, parent.copiedAt());
+                        return entry(f, null, BackupManifest.UNCHANGED, 0, parent.copiedAt(), parent.sha256());
                     }
                 }
                 return writeWhole(ch, f, paged ? rel.get() : null);
             }
         }
 
-        private BackupManifest.FileEntry entry(SourceFile f, String part, String storage, long entrySize, String copiedAt) {
+        private BackupManifest.FileEntry entry(SourceFile f, String part, String storage, long entrySize, String copiedAt,
+                                               String sha256) {
             return new BackupManifest.FileEntry(f.archivePath(), "file", f.size(), f.mode(), f.mtime().toString(), part,
-                    storage, entrySize, copiedAt);
+                    storage, entrySize, copiedAt, sha256);
+        }
+
+        /**
+         * Whether a file stored whole when changed is as the chain holds it: for a file under
+         * {@link BackupManifest#HASHED_BELOW} bytes, its content hashes as recorded (a file the
+         * chain holds without a hash counts as changed); for a larger one, size and modification
+         * time are as recorded and the time is older than the chain's copy by a safe margin.
+         */
+        private boolean unchanged(FileChannel ch, SourceFile f, BackupManifest.FileEntry parent) throws IOException {
+            if (f.size() != parent.size()) {
+                return false;
+            }
+            if (f.size() < BackupManifest.HASHED_BELOW) {
+                return parent.sha256() != null && parent.sha256().equals(contentHash(ch, f));
+            }
+            return unchangedSinceCopied(f, parent);
+        }
+
+        /** The SHA-256 of a small file's first {@code f.size()} bytes, zero-padded if it shrank, as a whole copy would store them. */
+        private String contentHash(FileChannel ch, SourceFile f) throws IOException {
+            MessageDigest sha = sha256();
+            long pos = 0;
+            while (pos < f.size()) {
+                int want = (int) Math.min(buf.length, f.size() - pos);
+                int got = readFully(ch, pos, want);
+                Arrays.fill(buf, got, want, (byte) 0);
+                sha.update(buf, 0, want);
+                pos += want;
+            }
+            return HexFormat.of().formatHex(sha.digest());
         }
 
         /** Size and mtime as recorded, and the mtime older than the copy the chain holds by a safe margin. */
@@ -258,6 +293,7 @@ final class PartWriter {
         private BackupManifest.FileEntry writeWhole(FileChannel ch, SourceFile f, RelationFile verify) throws IOException {
             TarArchiveEntry e = tarEntry(f, f.size());
             tar.putArchiveEntry(e);
+            MessageDigest sha = f.size() < BackupManifest.HASHED_BELOW ? sha256() : null;
             long pos = 0;
             while (pos < f.size()) {
                 interruptCheck(f);
@@ -273,11 +309,15 @@ final class PartWriter {
                     }
                 }
                 tar.write(buf, 0, want);
+                if (sha != null) {
+                    sha.update(buf, 0, want);
+                }
                 pos += want;
             }
             tar.closeArchiveEntry();
             fig.whole++;
-            return entry(f, partKey, BackupManifest.WHOLE, f.size(), context.backupStart.toString());
+            return entry(f, partKey, BackupManifest.WHOLE, f.size(), context.backupStart.toString(),
+                    sha == null ? null : HexFormat.of().formatHex(sha.digest()));
         }
 
         private void writeDelta(FileChannel ch, SourceFile f, DeltaFile d) throws IOException {
@@ -337,6 +377,14 @@ final class PartWriter {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("backup of " + f.archivePath() + " interrupted");
             }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
     }
 

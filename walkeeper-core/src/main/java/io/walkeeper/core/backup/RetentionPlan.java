@@ -2,6 +2,7 @@ package io.walkeeper.core.backup;
 
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.RetentionPolicy;
+import io.walkeeper.core.repo.BackupLease;
 import io.walkeeper.core.repo.RepositoryLayout;
 
 import java.util.ArrayList;
@@ -13,13 +14,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What applying a retention policy deletes, worked out from the repository's listing before
- * anything is touched. Kept: what the policy keeps, permanent backups, the newest backup, and the
- * whole parent chain of each of them. Deleted: every other backup, children before parents;
- * archived WAL segments (and their {@code .partial} and {@code .backup} files) whose position is
- * before the oldest kept backup's start segment. Timeline history files, objects of any other
+ * anything is touched. Kept: what the policy keeps, permanent backups, the newest backup (the one
+ * that finished last, whatever its timeline and LSN), the parent of each running backup, and the
+ * whole parent chain of each of them. Deleted: every other backup, newest first (so children
+ * before parents); archived WAL segments (and their {@code .partial} and {@code .backup} files),
+ * on every timeline, whose position is before the oldest kept backup's or running backup's start
+ * segment. Timeline history files, objects of any other
  * name, and the parts of backups without a manifest (running, or left by a crash) are never
  * deleted. With no backup at all, nothing is deleted. A backup that runs while retention deletes
  * checks, before it writes its manifest, that its parent and its WAL are still there.
@@ -47,17 +51,20 @@ record RetentionPlan(List<BackupInfo> kept, List<BackupInfo> deleted, String old
      * @param backups every completed backup
      * @param policy what to keep
      * @param walKeys the keys under {@code wal/}
+     * @param running the live leases of running backups: the WAL from their start segments and the
+     *     parents they name are kept
      * @return the plan
      */
-    static RetentionPlan of(List<BackupInfo> backups, RetentionPolicy policy, List<String> walKeys) {
+    static RetentionPlan of(List<BackupInfo> backups, RetentionPolicy policy, List<String> walKeys, List<BackupLease> running) {
         if (backups.isEmpty()) {
             return new RetentionPlan(List.of(), List.of(), null, List.of());
         }
         Map<String, BackupInfo> byName = new HashMap<>();
         backups.forEach(b -> byName.put(b.name(), b));
         Set<String> keep = new HashSet<>(policy.keep(backups));
-        backups.stream().max(Comparator.comparing(BackupInfo::finishTime)).ifPresent(b -> keep.add(b.name()));
+        backups.stream().max(RetentionPolicy.NEWEST_LAST).ifPresent(b -> keep.add(b.name()));
         backups.stream().filter(BackupInfo::permanent).forEach(b -> keep.add(b.name()));
+        running.stream().map(BackupLease::parent).filter(p -> p != null).forEach(keep::add);
         for (String name : new ArrayList<>(keep)) {
             for (BackupInfo b = byName.get(name); b != null && b.parentName() != null; b = byName.get(b.parentName())) {
                 keep.add(b.parentName());
@@ -65,11 +72,12 @@ record RetentionPlan(List<BackupInfo> kept, List<BackupInfo> deleted, String old
         }
         keep.retainAll(byName.keySet());
 
-        List<BackupInfo> kept = backups.stream().filter(b -> keep.contains(b.name()))
-                .sorted(Comparator.comparing(BackupInfo::startLsn)).toList();
+        List<BackupInfo> kept = backups.stream().filter(b -> keep.contains(b.name())).sorted(RetentionPolicy.NEWEST_LAST)
+                .toList();
         List<BackupInfo> deleted = backups.stream().filter(b -> !keep.contains(b.name()))
-                .sorted(Comparator.comparing(BackupInfo::startLsn).reversed()).toList();
-        String oldest = kept.stream().map(BackupInfo::startWalSegment).min(Comparator.comparing(RetentionPlan::position))
+                .sorted(RetentionPolicy.NEWEST_LAST.reversed()).toList();
+        String oldest = Stream.concat(kept.stream().map(BackupInfo::startWalSegment),
+                running.stream().map(BackupLease::startWalSegment)).min(Comparator.comparing(RetentionPlan::position))
                 .orElseThrow();
         String boundary = position(oldest);
 

@@ -81,6 +81,12 @@ public record BackupManifest(
     public static final String DELTA = "delta";
     /** {@link FileEntry#storage()}: nothing stored; the parent chain holds the file as it is. */
     public static final String UNCHANGED = "unchanged";
+    /**
+     * Files smaller than this that are stored whole record their content's SHA-256, and a delta
+     * stores them again unless their content is unchanged: size and modification time can stay
+     * the same across a change ({@code cp -p}, {@code rsync -a}, a clock stepped back).
+     */
+    public static final long HASHED_BELOW = 1 << 20;
 
     /**
      * One stored part: a tar stream, compressed and maybe encrypted.
@@ -107,9 +113,12 @@ public record BackupManifest(
      * @param entrySize bytes of the tar entry in the part (the size for a whole file)
      * @param copiedAt when the bytes the chain holds for this file were read, ISO 8601: the
      *     start of the backup that stored it whole (kept through unchanged entries)
+     * @param sha256 hex SHA-256 of the file's content as the chain holds it, recorded for files
+     *     under {@link #HASHED_BELOW} bytes stored whole (kept through unchanged entries); a delta
+     *     compares such files by content; {@code null} otherwise
      */
     public record FileEntry(String path, String type, long size, int mode, String mtime, String part, String storage,
-                            long entrySize, String copiedAt) {
+                            long entrySize, String copiedAt, String sha256) {
         /**
          * Describes a directory.
          *
@@ -119,7 +128,7 @@ public record BackupManifest(
          * @return the entry
          */
         public static FileEntry directory(String path, int mode, String mtime) {
-            return new FileEntry(path, "dir", 0, mode, mtime, null, null, 0, null);
+            return new FileEntry(path, "dir", 0, mode, mtime, null, null, 0, null, null);
         }
 
         /** @return whether this entry is a directory */

@@ -240,6 +240,87 @@ public final class Repository {
         }
     }
 
+    /**
+     * Creates a backup's lease; fails if one of that name exists.
+     *
+     * @param lease the lease
+     * @throws AlreadyExistsException if the name is leased already
+     */
+    public void createLease(BackupLease lease) {
+        store.create(RepositoryLayout.leaseKey(lease.name()), out -> Json.MAPPER.writeValue(
+                new io.walkeeper.core.io.NonClosingOutputStream(out), lease));
+    }
+
+    /**
+     * Replaces a backup's lease, e.g. with a later renewal time.
+     *
+     * @param lease the lease
+     */
+    public void renewLease(BackupLease lease) {
+        store.put(RepositoryLayout.leaseKey(lease.name()), out -> Json.MAPPER.writeValue(
+                new io.walkeeper.core.io.NonClosingOutputStream(out), lease));
+    }
+
+    /**
+     * Removes a backup's lease.
+     *
+     * @param name the backup name
+     */
+    public void deleteLease(String name) {
+        store.delete(List.of(RepositoryLayout.leaseKey(name)));
+    }
+
+    /**
+     * Reads one lease.
+     *
+     * @param name the backup name
+     * @return the lease, or empty if none is stored
+     * @throws IntegrityException if it exists but cannot be parsed
+     */
+    public Optional<BackupLease> readLease(String name) {
+        String key = RepositoryLayout.leaseKey(name);
+        try (InputStream in = store.get(key)) {
+            BackupLease lease = Json.MAPPER.readValue(in, BackupLease.class);
+            if (lease.name() == null || lease.renewedAt() == null || lease.startWalSegment() == null
+                    || !name.equals(lease.name())) {
+                throw new IntegrityException("Backup lease '" + key + "' in " + store.location() + " is incomplete or names "
+                        + "another backup");
+            }
+            Instant.parse(lease.renewedAt());
+            return Optional.of(lease);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (JsonProcessingException | java.time.DateTimeException e) {
+            throw new IntegrityException("Cannot read backup lease '" + key + "' in " + store.location() + ": "
+                    + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StorageException("Cannot read backup lease '" + key + "' in " + store.location(), e);
+        }
+    }
+
+    /**
+     * Lists the leases of running backups (and of killed ones, until removed).
+     *
+     * @return the leases, by backup name
+     * @throws IntegrityException if one cannot be read
+     */
+    public List<BackupLease> leases() {
+        List<String> names = new ArrayList<>();
+        try (Stream<BlobInfo> s = store.list(RepositoryLayout.BACKUPS_PREFIX)) {
+            s.forEach(b -> {
+                String name = RepositoryLayout.backupNameOfLease(b.key());
+                if (name != null) {
+                    names.add(name);
+                }
+            });
+        }
+        List<BackupLease> out = new ArrayList<>();
+        for (String name : names) {
+            readLease(name).ifPresent(out::add);
+        }
+        return out;
+    }
+
     static void closeQuietly(AutoCloseable c) {
         try {
             c.close();

@@ -3,7 +3,8 @@ package io.walkeeper.core.repo;
 /**
  * Where things live in a repository (format version 1): {@code walkeeper.json},
  * {@code wal/<file>[.codec][.cipher]}, {@code backups/<name>/part_NNNN.tar[.codec]},
- * {@code backups/<name>/pg_control.tar[.codec]} and the manifest {@code backups/<name>.json}.
+ * {@code backups/<name>/pg_control.tar[.codec]}, the manifest {@code backups/<name>.json}, and
+ * while the backup runs its lease {@code backups/<name>.lease}.
  */
 public final class RepositoryLayout {
     /** The repository format this version writes and reads. */
@@ -14,6 +15,7 @@ public final class RepositoryLayout {
     public static final String WAL_PREFIX = "wal/";
     /** The prefix of backups and their manifests. */
     public static final String BACKUPS_PREFIX = "backups/";
+    private static final String LEASE_SUFFIX = ".lease";
 
     private RepositoryLayout() {
     }
@@ -40,6 +42,28 @@ public final class RepositoryLayout {
      */
     public static String backupPrefix(String backupName) {
         return BACKUPS_PREFIX + backupName + "/";
+    }
+
+    /**
+     * @param backupName a backup name
+     * @return the key of the lease a running backup of that name holds
+     */
+    public static String leaseKey(String backupName) {
+        return BACKUPS_PREFIX + backupName + LEASE_SUFFIX;
+    }
+
+    /**
+     * Returns the backup name if {@code key} is a lease key, else {@code null}.
+     *
+     * @param key a stored key
+     * @return the backup name or {@code null}
+     */
+    public static String backupNameOfLease(String key) {
+        if (!key.startsWith(BACKUPS_PREFIX) || !key.endsWith(LEASE_SUFFIX)) {
+            return null;
+        }
+        String name = key.substring(BACKUPS_PREFIX.length(), key.length() - LEASE_SUFFIX.length());
+        return name.isEmpty() || name.contains("/") ? null : name;
     }
 
     /**
