@@ -148,6 +148,12 @@ public final class CliConfiguration {
     public static final String AZURE_STORAGE_CONNECTION_STRING = "AZURE_STORAGE_CONNECTION_STRING";
     /** Google service-account key file, storage setting {@code gcs.credentials-file}. */
     public static final String GOOGLE_APPLICATION_CREDENTIALS = "GOOGLE_APPLICATION_CREDENTIALS";
+    /** WAL-G: S3 server-side encryption, storage setting {@code s3.sse}. */
+    public static final String WALG_S3_SSE = "WALG_S3_SSE";
+    /** WAL-G: the KMS key of S3 server-side encryption, storage setting {@code s3.sse-kms-key-id}. */
+    public static final String WALG_S3_SSE_KMS_ID = "WALG_S3_SSE_KMS_ID";
+    /** WAL-G: the S3 storage class of new objects, storage setting {@code s3.storage-class}. */
+    public static final String WALG_S3_STORAGE_CLASS = "WALG_S3_STORAGE_CLASS";
     /** Attempts per storage call, storage setting {@code storage.retry.max-attempts}. */
     public static final String STORAGE_MAX_ATTEMPTS = "WALKEEPER_STORAGE_MAX_ATTEMPTS";
     /** Deadline of one storage call in seconds, storage setting {@code storage.call-timeout-seconds}. */
@@ -165,7 +171,8 @@ public final class CliConfiguration {
 
     private static final Map<String, String> S3_SETTINGS = mapOf(AWS_ENDPOINT, "s3.endpoint", AWS_REGION, "s3.region",
             AWS_S3_FORCE_PATH_STYLE, "s3.path-style", AWS_ACCESS_KEY_ID, "s3.access-key-id",
-            AWS_SECRET_ACCESS_KEY, "s3.secret-access-key");
+            AWS_SECRET_ACCESS_KEY, "s3.secret-access-key", WALG_S3_SSE, "s3.sse", WALG_S3_SSE_KMS_ID, "s3.sse-kms-key-id",
+            WALG_S3_STORAGE_CLASS, "s3.storage-class");
     private static final Map<String, String> AZURE_SETTINGS = mapOf(AZURE_STORAGE_ACCOUNT, "azure.account-name",
             AZURE_STORAGE_ACCESS_KEY, "azure.account-key", AZURE_STORAGE_SAS_TOKEN, "azure.sas-token",
             AZURE_STORAGE_CONNECTION_STRING, "azure.connection-string");
@@ -195,7 +202,8 @@ public final class CliConfiguration {
             WALG_DELTA_ORIGIN, WALG_UPLOAD_CONCURRENCY, AWS_ENDPOINT, AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,
             AWS_SECRET_ACCESS_KEY, AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN,
             AZURE_STORAGE_CONNECTION_STRING, GOOGLE_APPLICATION_CREDENTIALS, STORAGE_MAX_ATTEMPTS, STORAGE_CALL_TIMEOUT,
-            NETWORK_RATE_LIMIT, WALG_NETWORK_RATE_LIMIT, UPLOAD_CONCURRENCY, DOWNLOAD_CONCURRENCY, WALG_DOWNLOAD_CONCURRENCY);
+            NETWORK_RATE_LIMIT, WALG_NETWORK_RATE_LIMIT, UPLOAD_CONCURRENCY, DOWNLOAD_CONCURRENCY, WALG_DOWNLOAD_CONCURRENCY,
+            WALG_S3_SSE, WALG_S3_SSE_KMS_ID, WALG_S3_STORAGE_CLASS);
     private static final List<String> STORAGE_KEYS = List.of(STORAGE, WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX,
             WALG_GS_PREFIX);
     /** A provider setting written directly in the file, e.g. {@code "s3.sse": "aws:kms"}. */
@@ -206,6 +214,7 @@ public final class CliConfiguration {
     private final List<Layer> layers;
     private final Path file;
     private final List<String> notes;
+    private final List<String> warnings;
 
     private record Layer(String name, Map<String, String> values, boolean environment) {
     }
@@ -221,10 +230,11 @@ public final class CliConfiguration {
         }
     }
 
-    private CliConfiguration(List<Layer> layers, Path file, List<String> notes) {
+    private CliConfiguration(List<Layer> layers, Path file, List<String> notes, List<String> warnings) {
         this.layers = List.copyOf(layers);
         this.file = file;
         this.notes = List.copyOf(notes);
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
@@ -255,19 +265,20 @@ public final class CliConfiguration {
         }
         List<Layer> layers = new ArrayList<>();
         Map<String, String> fromEnv = new LinkedHashMap<>();
+        UnknownKeys unknown = new UnknownKeys();
         new TreeMap<>(env).forEach((k, v) -> {
             if (KEYS.contains(k) && !k.equals(CONFIG)) {
                 fromEnv.put(k, v);
-            } else if (k.startsWith("WALKEEPER_") && !k.equals(CONFIG) && !k.startsWith("WALKEEPER_JAVA")
-                    && !k.equals("WALKEEPER_JAR") && !k.equals("WALKEEPER_PG_BIN")) {
-                notes.add("Ignoring environment variable " + k + ": walkeeper does not use it");
+            } else if (!k.equals(CONFIG)) {
+                unknown.check(k, "environment variable", KEYS, true);
             }
         });
         layers.add(new Layer("the environment", fromEnv, true));
         if (file != null) {
             file = file.toAbsolutePath().normalize();
             Path f = file;
-            Map<String, String> values = ConfigFile.read(file, origin, k -> KEYS.contains(k) || PROVIDER_KEY.matcher(k).matches(), notes);
+            Map<String, String> values = ConfigFile.read(file, origin, k -> KEYS.contains(k) || PROVIDER_KEY.matcher(k).matches(),
+                    k -> unknown.check(k, "in " + f, KEYS, false));
             if (values.containsKey(CONFIG)) {
                 notes.add("Ignoring " + CONFIG + " in " + f + ": a configuration file cannot name another one");
                 values.remove(CONFIG);
@@ -275,7 +286,8 @@ public final class CliConfiguration {
             layers.add(new Layer(file.toString(), values, false));
             notes.add(0, "Using configuration file " + file + " (" + origin + ")");
         }
-        return new CliConfiguration(layers, file, notes);
+        unknown.throwIfAny();
+        return new CliConfiguration(layers, file, notes, unknown.warnings());
     }
 
     /**
@@ -285,6 +297,16 @@ public final class CliConfiguration {
      */
     public Optional<Path> file() {
         return Optional.ofNullable(file);
+    }
+
+    /**
+     * Returns keys that were ignored, worth an info log line: WAL-G settings walkeeper does not
+     * implement (and that do not change what is stored), other keys in the file.
+     *
+     * @return one line per key
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /**

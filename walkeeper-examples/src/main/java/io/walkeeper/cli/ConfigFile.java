@@ -15,8 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -35,12 +35,12 @@ final class ConfigFile {
      *
      * @param file the file
      * @param origin how it was found, for messages (e.g. "given with --config")
-     * @param known which keys are settings; others are reported in {@code notes} and skipped
-     * @param notes receives one line per skipped key
+     * @param known which keys are settings; others are handed to {@code unknown} and skipped
+     * @param unknown receives each key that is not a setting
      * @return key to value as text, in file order
      * @throws ConfigurationException if the file cannot be read or is not such an object
      */
-    static Map<String, String> read(Path file, String origin, Predicate<String> known, List<String> notes) {
+    static Map<String, String> read(Path file, String origin, Predicate<String> known, Consumer<String> unknown) {
         JsonNode root;
         try (InputStream in = Files.newInputStream(file)) {
             root = MAPPER.readTree(in);
@@ -68,7 +68,7 @@ final class ConfigFile {
             String key = e.getKey();
             JsonNode value = e.getValue();
             if (!known.test(key)) {
-                notes.add("Ignoring key " + key + " in " + file + ": walkeeper does not use it");
+                unknown.accept(key);
                 continue;
             }
             if (value.isNull()) {

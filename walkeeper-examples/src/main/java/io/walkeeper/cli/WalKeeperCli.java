@@ -151,9 +151,10 @@ public final class WalKeeperCli implements Callable<Integer> {
             configurationError = e;
         }
         LogSetup.configure(level);
-        if (configuration != null && !configuration.notes().isEmpty()) {
+        if (configuration != null) {
             Logger log = LoggerFactory.getLogger(WalKeeperCli.class);
             configuration.notes().forEach(log::debug);
+            configuration.warnings().forEach(log::info);
         }
     }
 

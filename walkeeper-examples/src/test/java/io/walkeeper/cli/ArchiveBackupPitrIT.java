@@ -205,9 +205,11 @@ class ArchiveBackupPitrIT {
     static void awaitArchived(Path repo, String segment) throws InterruptedException, IOException {
         Instant deadline = Instant.now().plusSeconds(120);
         while (true) {
-            try (Stream<Path> s = Files.list(repo.resolve("wal"))) {
-                if (s.anyMatch(p -> p.getFileName().toString().startsWith(segment))) {
-                    return;
+            if (Files.isDirectory(repo.resolve("wal"))) {
+                try (Stream<Path> s = Files.list(repo.resolve("wal"))) {
+                    if (s.anyMatch(p -> p.getFileName().toString().startsWith(segment))) {
+                        return;
+                    }
                 }
             }
             if (Instant.now().isAfter(deadline)) {

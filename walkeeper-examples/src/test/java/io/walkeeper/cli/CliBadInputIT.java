@@ -100,6 +100,27 @@ class CliBadInputIT {
         assertEquals(before, snapshot(repo));
     }
 
+    /** A typo in an encryption setting must not give a plaintext archive: the push fails and stores nothing. */
+    @Test
+    void aMisspeltEncryptionSettingFailsTheCommandInsteadOfStoringPlaintext() throws Exception {
+        Path segment;
+        try (Stream<Path> s = Files.list(cluster.dataDir().resolve("pg_wal"))) {
+            segment = s.filter(p -> p.getFileName().toString().matches("[0-9A-F]{24}")).sorted().findFirst().orElseThrow();
+        }
+        Path staged = Files.createDirectories(work.resolve("typo")).resolve(segment.getFileName());
+        Files.copy(segment, staged);
+        Path typoRepo = Files.createDirectories(work.resolve("typo-repo"));
+        Path key = work.resolve("typo/pub.asc");
+        Files.writeString(key, "not read: the command must stop before it");
+        Run r = walkeeper(Map.of("WALKEEPER_STORAGE", uri(typoRepo), "WALKEEPER_PGP_PUBLIC_KEYPATH", key.toString()),
+                "wal-push", staged.toString());
+        assertEquals(3, r.code(), r.toString());
+        assertTrue(r.err().contains("WALKEEPER_PGP_PUBLIC_KEYPATH") && r.err().contains("WALKEEPER_PGP_PUBLIC_KEY_PATH"),
+                r.err());
+        assertNoStackTrace(r);
+        assertEquals(Map.of(), snapshot(typoRepo), "nothing stored");
+    }
+
     @Test
     void walPushOfAMissingFileExitsNine() throws Exception {
         Path missing = work.resolve("pg_wal_copy/000000010000000000000099");

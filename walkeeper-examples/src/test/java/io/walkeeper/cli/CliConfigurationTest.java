@@ -149,8 +149,9 @@ class CliConfigurationTest {
         assertEquals(new PgConnection("/var/run/postgresql", 5433, "backup", "s3cret", "postgres"), c.pgConnection("alice"));
         assertTrue(c.pgHostNote().isEmpty(), "PGHOST names the socket directory, which is used as is");
         assertEquals(Optional.of(walg.toAbsolutePath()), c.file());
-        assertTrue(c.notes().stream().anyMatch(n -> n.contains("WALG_PREVENT_WAL_OVERWRITE")), c.notes().toString());
-        assertTrue(c.notes().stream().anyMatch(n -> n.contains("WALG_TAR_SIZE_THRESHOLD")), c.notes().toString());
+        assertTrue(c.warnings().stream().anyMatch(n -> n.contains("WALG_PREVENT_WAL_OVERWRITE")), c.warnings().toString());
+        assertTrue(c.warnings().stream().anyMatch(n -> n.contains("WALG_TAR_SIZE_THRESHOLD")), c.warnings().toString());
+        assertTrue(c.warnings().stream().noneMatch(n -> n.contains("s3cret")), c.warnings().toString());
         assertTrue(c.notes().stream().noneMatch(n -> n.contains("s3cret")), c.notes().toString());
     }
 
@@ -318,5 +319,52 @@ class CliConfigurationTest {
         java.nio.file.Files.writeString(home.resolve(".walkeeper.json"), "{\"WALKEEPER_STORAGE\": \"file:///srv/wk\"}");
         assertEquals(URI.create("file:///srv/wk"), CliConfiguration.load(null, host(Map.of())).storage(),
                 "walkeeper's own file comes first");
+    }
+
+    @Test
+    void aMisspeltWalkeeperKeyIsAnErrorNamingTheNearestKnownOne() throws IOException {
+        ConfigurationException env = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(null, host(Map.of(
+                "WALKEEPER_STORAGE", "file:///var/backups/pg", "WALKEEPER_PGP_PUBLIC_KEYPATH", "/etc/wk/pub.asc"))));
+        assertTrue(env.getMessage().contains("WALKEEPER_PGP_PUBLIC_KEYPATH") && env.getMessage().contains("environment")
+                && env.getMessage().contains("WALKEEPER_PGP_PUBLIC_KEY_PATH"), env.getMessage());
+        assertFalse(env.getMessage().contains("/etc/wk/pub.asc"), "values are not echoed: " + env.getMessage());
+
+        Path f = file("typo.json", "{\"WALKEEPER_STORAGE\": \"file:///var/backups/pg\", \"WALKEEPER_COMPRESION\": \"zstd\"}");
+        ConfigurationException inFile = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(f, host(Map.of())));
+        assertTrue(inFile.getMessage().contains("WALKEEPER_COMPRESION") && inFile.getMessage().contains(f.toString())
+                && inFile.getMessage().contains("WALKEEPER_COMPRESSION"), inFile.getMessage());
+    }
+
+    @Test
+    void walgKeysThatChangeWhatIsStoredAndAreNotImplementedAreErrors() throws IOException {
+        for (String key : List.of("WALG_LIBSODIUM_KEY", "WALG_LIBSODIUM_KEY_PATH", "WALG_GPG_KEY_ID", "WALE_GPG_KEY_ID",
+                "WALG_CSE_KMS_ID", "WALG_ENVELOPE_PGP_KEY", "WALG_SWIFT_PREFIX", "WALG_SSH_PREFIX", "WALE_S3_PREFIX")) {
+            Path f = file("walg-" + key + ".json", "{\"WALG_FILE_PREFIX\": \"/mnt/pg\", \"" + key + "\": \"x\"}");
+            ConfigurationException e = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(f, host(Map.of())),
+                    key);
+            assertTrue(e.getMessage().contains(key) && e.getMessage().contains("instead"), e.getMessage());
+        }
+    }
+
+    @Test
+    void walgServerSideEncryptionKeysMapToTheS3Settings() throws IOException {
+        Path f = file("walg-sse.json", """
+                {"WALG_S3_PREFIX": "s3://bucket/a", "WALG_S3_SSE": "aws:kms", "WALG_S3_SSE_KMS_ID": "arn:aws:kms:k",
+                 "WALG_S3_STORAGE_CLASS": "STANDARD_IA"}
+                """);
+        CliConfiguration c = CliConfiguration.load(f, host(Map.of()));
+        Map<String, String> s3 = c.storageSettings(c.storage());
+        assertEquals("aws:kms", s3.get("s3.sse"));
+        assertEquals("arn:aws:kms:k", s3.get("s3.sse-kms-key-id"));
+        assertEquals("STANDARD_IA", s3.get("s3.storage-class"));
+    }
+
+    @Test
+    void otherUnknownWalgKeysAreWarningsAndUnrelatedVariablesAreIgnored() {
+        CliConfiguration c = CliConfiguration.load(null, host(Map.of("WALKEEPER_STORAGE", "file:///var/backups/pg",
+                "WALG_DISK_RATE_LIMIT", "1000", "PATH", "/usr/bin", "WALKEEPER_JAVA_OPTS", "-Xmx1g")));
+        assertTrue(c.warnings().stream().anyMatch(n -> n.contains("WALG_DISK_RATE_LIMIT")), c.warnings().toString());
+        assertTrue(c.warnings().stream().noneMatch(n -> n.contains("PATH") || n.contains("WALKEEPER_JAVA_OPTS")),
+                c.warnings().toString());
     }
 }

@@ -77,27 +77,72 @@ final class CliHarness {
 
     /** Runs the CLI with the given arguments and returns its exit code and output. */
     Result run(String... args) throws IOException, InterruptedException {
+        return start(args).await();
+    }
+
+    /** Starts the CLI in the background, in the working directory {@code dir} (or this JVM's if {@code null}). */
+    Running start(String... args) throws IOException {
+        return startIn(null, args);
+    }
+
+    /** Starts the CLI in the background in a working directory, as PostgreSQL runs it in its data directory. */
+    Running startIn(Path dir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher.toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("WALKEEPER_") || k.startsWith("WALG_") || k.startsWith("PG"));
         pb.environment().put("HOME", launcher.getParent().toString());
         pb.environment().putAll(env);
         Path out = Files.createTempFile("cli", ".out");
         Path err = Files.createTempFile("cli", ".err");
-        try {
-            pb.redirectOutput(out.toFile());
-            pb.redirectError(err.toFile());
-            Process p = pb.start();
-            if (!p.waitFor(10, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                throw new AssertionError("CLI did not finish: " + cmd);
+        pb.redirectOutput(out.toFile());
+        pb.redirectError(err.toFile());
+        return new Running(pb.start(), cmd, out, err);
+    }
+
+    /** A CLI process running in the background: wait for it, or kill it as {@code kill -9} would. */
+    static final class Running {
+        private final Process process;
+        private final List<String> command;
+        private final Path out;
+        private final Path err;
+
+        Running(Process process, List<String> command, Path out, Path err) {
+            this.process = process;
+            this.command = command;
+            this.out = out;
+            this.err = err;
+        }
+
+        /** Waits for the process to end and returns its outcome. */
+        Result await() throws IOException, InterruptedException {
+            try {
+                if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("CLI did not finish: " + command);
+                }
+                return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
             }
-            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
+        }
+
+        /**
+         * Sends SIGKILL (the launcher execs the JVM, so this is the JVM itself) and waits for the
+         * process to be gone.
+         *
+         * @return whether it was still running when killed
+         */
+        boolean kill() throws InterruptedException {
+            boolean alive = process.isAlive();
+            process.destroyForcibly();
+            process.waitFor();
+            return alive;
         }
     }
 }

@@ -176,12 +176,62 @@ public record BackupManifest(
         if ("DELTA".equals(kind) && (parent == null || parent.isBlank())) {
             throw new IntegrityException("Manifest '" + key + "' is a delta backup without a parent");
         }
+        java.util.Set<String> partKeys = new java.util.HashSet<>();
         for (Part p : parts) {
-            if (p.key() == null || p.sha256() == null || p.key().contains("..") || p.key().contains("/")) {
-                throw new IntegrityException("Manifest '" + key + "' lists an invalid part " + p.key());
+            if (p == null || p.key() == null || p.sha256() == null || p.key().contains("..") || p.key().contains("/")
+                    || p.key().contains("\\") || p.key().isEmpty() || p.storedSize() < 0 || !partKeys.add(p.key())) {
+                throw new IntegrityException("Manifest '" + key + "' lists an invalid part " + (p == null ? null : p.key()));
+            }
+        }
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        for (FileEntry f : files) {
+            String problem = f == null ? "a null entry" : problemWith(f, partKeys);
+            if (problem == null && !paths.add(f.path())) {
+                problem = "'" + f.path() + "' twice";
+            }
+            if (problem != null) {
+                throw new IntegrityException("Manifest '" + key + "' lists " + problem + " (HINT: the manifest was damaged or "
+                        + "altered; restore another backup)");
+            }
+        }
+        if (tablespaces != null) {
+            for (Tablespace t : tablespaces) {
+                if (t == null || t.oid() == null || !t.oid().matches("[1-9][0-9]{0,9}")) {
+                    throw new IntegrityException("Manifest '" + key + "' lists a tablespace with an invalid OID");
+                }
             }
         }
         return this;
+    }
+
+    /** What is wrong with an entry, or {@code null}: a relative path of plain names, a known type and storage, a listed part. */
+    private static String problemWith(FileEntry f, java.util.Set<String> partKeys) {
+        String path = f.path();
+        if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.length() > 4096
+                || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            return "an invalid path";
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return "the path '" + path + "', which is not a plain relative path";
+            }
+        }
+        if (!"file".equals(f.type()) && !"dir".equals(f.type())) {
+            return "'" + path + "' of unknown type";
+        }
+        if (f.size() < 0 || f.entrySize() < 0) {
+            return "'" + path + "' with a negative size";
+        }
+        if ("file".equals(f.type())) {
+            String storage = f.storageKind();
+            if (!storage.equals(WHOLE) && !storage.equals(DELTA) && !storage.equals(UNCHANGED)) {
+                return "'" + path + "' stored as '" + storage + "'";
+            }
+            if (!storage.equals(UNCHANGED) && (f.part() == null || !partKeys.contains(f.part()))) {
+                return "'" + path + "' in a part it does not list";
+            }
+        }
+        return null;
     }
 
     /**

@@ -88,6 +88,7 @@ public final class DefaultRestorer implements Restorer {
         BackupManifest manifest = DefaultBackupRepository.selectManifest(repository, request.backup());
         List<BackupManifest> chain = chain(manifest);
         RestoreTargets targets = RestoreTargets.of(manifest, request);
+        manifest.files().forEach(f -> targets.resolve(f.path())); // every path is checked before anything is written
         Path target = targets.dataDirectory();
         RestoreFiles files = filesFactory.get();
         try {
@@ -284,6 +285,7 @@ public final class DefaultRestorer implements Restorer {
         }
         for (var ts : targets.tablespaces().entrySet()) {
             Path link = target.resolve("pg_tblspc").resolve(ts.getKey());
+            files.createDirectories(link.getParent());
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, ts.getValue());
             directories.add(link.getParent());
@@ -293,7 +295,7 @@ public final class DefaultRestorer implements Restorer {
         for (Path dir : new LinkedHashSet<>(directories)) {
             files.syncDirectory(dir);
         }
-        String map = targets.tablespaceMap(manifest);
+        String map = targets.tablespaceMap();
         if (!map.isEmpty()) {
             files.writeFile(target.resolve("tablespace_map"), map, false);
         }

@@ -39,7 +39,8 @@ record AzureProperties(ConnectionString connectionString, String accountName, St
     private static final Pattern ACCOUNT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,62}");
 
     /**
-     * Parses the {@code azure.} keys of {@code settings}; other keys are ignored.
+     * Parses {@code settings}: every key must be a known {@code azure.} key (storage-wide
+     * {@code storage.*} keys are taken off before a provider sees the map).
      *
      * @param context what is being opened, for messages
      * @throws ConfigurationException naming the unknown key or the key whose value is malformed
@@ -48,7 +49,7 @@ record AzureProperties(ConnectionString connectionString, String accountName, St
     static AzureProperties parse(String context, Map<String, String> settings) {
         Set<String> unknown = new TreeSet<>();
         for (String key : settings.keySet()) {
-            if (key.startsWith(AzureSettings.PREFIX) && !KEYS.contains(key)) {
+            if (!KEYS.contains(key) && !key.startsWith("storage.")) {
                 unknown.add(key);
             }
         }

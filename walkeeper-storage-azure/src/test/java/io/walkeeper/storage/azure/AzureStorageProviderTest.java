@@ -37,9 +37,16 @@ class AzureStorageProviderTest {
     }
 
     @Test
+    void aSettingOfAnotherStoreIsRefused() {
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> provider.open(LOCATION, Map.of(
+                AzureSettings.ACCOUNT_NAME, "acct", AzureSettings.ACCOUNT_KEY, KEY, "s3.sse", "aws:kms")));
+        assertTrue(e.getMessage().contains("s3.sse"), e.getMessage());
+    }
+
+    @Test
     void opensWithAccountAndKeyWithoutNetwork() {
         try (BlobStore store = provider.open(LOCATION, Map.of(AzureSettings.ACCOUNT_NAME, "acct",
-                AzureSettings.ACCOUNT_KEY, KEY, "s3.region", "eu-west-1", "storage.retry.max-attempts", "3"))) {
+                AzureSettings.ACCOUNT_KEY, KEY, "storage.retry.max-attempts", "3"))) {
             assertEquals(LOCATION, store.location());
             AzureBlobStore azure = assertInstanceOf(AzureBlobStore.class, store);
             assertEquals("backups", azure.container());

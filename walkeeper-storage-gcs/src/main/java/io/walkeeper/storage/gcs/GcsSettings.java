@@ -84,7 +84,8 @@ public final class GcsSettings {
     /**
      * Reads the {@value #PREFIX} keys of a settings map; a blank value counts as unset.
      *
-     * @param settings all settings; keys of other namespaces are ignored
+     * @param settings all settings; every key must be a known {@value #PREFIX} key (storage-wide
+     *     {@code storage.*} keys are taken off before a provider sees the map)
      * @return the parsed settings
      * @throws ConfigurationException for an unknown {@value #PREFIX} key or a malformed value
      */
@@ -92,7 +93,7 @@ public final class GcsSettings {
         Objects.requireNonNull(settings, "settings");
         Set<String> unknown = new TreeSet<>();
         for (String key : settings.keySet()) {
-            if (key.startsWith(PREFIX) && !KEYS.contains(key)) {
+            if (!KEYS.contains(key) && !key.startsWith("storage.")) {
                 unknown.add(key);
             }
         }

@@ -14,8 +14,15 @@ import org.junit.jupiter.api.Test;
 class GcsSettingsTest {
 
     @Test
+    void aSettingOfAnotherStoreIsRefused() {
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> GcsSettings.parse(Map.of("s3.sse", "aws:kms")));
+        assertTrue(e.getMessage().contains("s3.sse"), e.getMessage());
+    }
+
+    @Test
     void defaults() {
-        GcsSettings d = GcsSettings.parse(Map.of("s3.region", "eu-west-1", "storage.retry.max-attempts", "3"));
+        GcsSettings d = GcsSettings.parse(Map.of("storage.retry.max-attempts", "3"));
         assertEquals(Optional.empty(), d.credentialsFile());
         assertEquals(Optional.empty(), d.projectId());
         assertEquals(Optional.empty(), d.endpoint());

@@ -44,8 +44,7 @@ class GcsStorageProviderTest {
         try (ScriptedGcsServer server = new ScriptedGcsServer()) {
             Path key = Files.writeString(tempDir.resolve("key.json"), server.serviceAccountKey());
             try (BlobStore store = new GcsStorageProvider().open(LOCATION, Map.of(
-                    GcsSettings.CREDENTIALS_FILE, key.toString(), GcsSettings.ENDPOINT, server.endpoint(),
-                    "s3.region", "ignored"))) {
+                    GcsSettings.CREDENTIALS_FILE, key.toString(), GcsSettings.ENDPOINT, server.endpoint()))) {
                 assertEquals(URI.create("gs://walkeeper-test/pg/"), store.location());
                 assertEquals(List.of(), server.requests());
             }

@@ -52,7 +52,8 @@ record S3Properties(URI endpoint, String region, boolean pathStyle, String acces
     private static final Pattern REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     /**
-     * Parses the {@code s3.} keys of {@code settings}; other keys are ignored.
+     * Parses {@code settings}: every key must be a known {@code s3.} key (storage-wide
+     * {@code storage.*} keys are taken off before a provider sees the map).
      *
      * @param location the store's URI, for messages
      * @throws ConfigurationException naming the unknown key or the key whose value is malformed
@@ -60,7 +61,7 @@ record S3Properties(URI endpoint, String region, boolean pathStyle, String acces
     static S3Properties parse(URI location, Map<String, String> settings) {
         Set<String> unknown = new TreeSet<>();
         for (String key : settings.keySet()) {
-            if (key.startsWith(S3Settings.PREFIX) && !KEYS.contains(key)) {
+            if (!KEYS.contains(key) && !key.startsWith("storage.")) {
                 unknown.add(key);
             }
         }

@@ -72,12 +72,16 @@ class S3StorageProviderTest {
     }
 
     @Test
-    void rejectsUnknownS3KeysAndIgnoresOtherNamespaces() {
+    void rejectsUnknownS3KeysAndKeysOfOtherNamespaces() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> S3Properties.parse(LOCATION, settings("s3.bogus", "1", "s3.regoin", "eu-west-1")));
         assertTrue(e.getMessage().contains("s3.bogus") && e.getMessage().contains("s3.regoin"), e.getMessage());
-        S3Properties p = S3Properties.parse(LOCATION, settings("storage.max-attempts", "5", "gs.project", "x",
-                "fs.sync", "true", "s3", "no namespace"));
+        // a setting meant for another store (a GCS key given to S3) is a misconfiguration, never silently dropped
+        ConfigurationException other = assertThrows(ConfigurationException.class,
+                () -> S3Properties.parse(LOCATION, settings("gcs.project-id", "x", "s3", "no namespace")));
+        assertTrue(other.getMessage().contains("gcs.project-id") && other.getMessage().contains("[gcs.project-id, s3]"),
+                other.getMessage());
+        S3Properties p = S3Properties.parse(LOCATION, settings("storage.max-attempts", "5"));
         assertEquals(S3Settings.PART_SIZE_DEFAULT, p.partSize());
     }
 
