@@ -3,6 +3,7 @@ package io.walkeeper.spi;
 import java.io.InputStream;
 import java.net.URI;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -66,7 +67,7 @@ public interface BlobStore extends AutoCloseable {
      * Looks an object up.
      *
      * @param key the object key
-     * @return its size and time, or empty if it does not exist
+     * @return its size, time and the metadata it was created with, or empty if it does not exist
      * @throws io.walkeeper.api.StorageException if the store cannot be read
      */
     Optional<BlobInfo> head(String key);
@@ -91,6 +92,25 @@ public interface BlobStore extends AutoCloseable {
      * @throws io.walkeeper.api.StorageException if the store cannot be written or the writer fails
      */
     void create(String key, BlobWriter writer);
+
+    /**
+     * Creates an object that must not exist yet, with user metadata stored with it atomically
+     * (S3 and GCS object metadata, Azure blob metadata, extended attributes on a file system).
+     * walkeeper stores the SHA-256 of an object's plaintext this way, so that a host holding only
+     * a public encryption key can tell an identical object from a different one. A store that
+     * cannot keep metadata (the default) stores the object without it; readers treat absent
+     * metadata as unknown, never as a mismatch. Names and values follow {@link BlobMetadata}.
+     *
+     * @param key the object key
+     * @param metadata name to value; may be empty
+     * @param writer produces the content
+     * @throws io.walkeeper.api.AlreadyExistsException if the key exists; it is left untouched
+     * @throws io.walkeeper.api.StorageException if the store cannot be written or the writer fails
+     */
+    default void create(String key, Map<String, String> metadata, BlobWriter writer) {
+        BlobMetadata.check(metadata);
+        create(key, writer);
+    }
 
     /**
      * Writes an object, replacing any object of that key atomically.

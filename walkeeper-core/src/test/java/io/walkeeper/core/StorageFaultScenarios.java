@@ -270,17 +270,20 @@ abstract class StorageFaultScenarios {
         FaultyBlobStore store = new FaultyBlobStore(openStore(work, "repo-deadline"));
         Map<String, String> options = new LinkedHashMap<>(FAST_RETRIES);
         options.put(StorageOptions.CALL_TIMEOUT_SECONDS, "1");
+        options.put(StorageOptions.MAX_ATTEMPTS, "2");
         try (store; WalKeeper w = WalKeeper.builder().storage(store).storageOptions(options).build()) {
-            FaultRule slow = store.when(BlobOperation.CREATE).keyStartsWith("wal/" + name).delay(Duration.ofSeconds(5));
+            // every attempt stalls before a byte moves: each is abandoned after 1 s, then the call gives up
+            FaultRule slow = store.when(BlobOperation.CREATE).keyStartsWith("wal/" + name).always().delay(Duration.ofSeconds(5));
             long start = System.nanoTime();
             StorageException e = assertThrows(StorageException.class, () -> w.walArchiver().push(segment));
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-            assertEquals(1, slow.hits());
-            assertTrue(millis < 4000, "the push waited " + millis + " ms, past its 1 s deadline");
-            assertTrue(e.getMessage().contains("deadline"), e.getMessage());
+            assertEquals(2, slow.hits());
+            assertTrue(millis < 6000, "the push waited " + millis + " ms, past two 1 s deadlines");
+            assertTrue(e.getMessage().contains("no progress") && e.getMessage().contains("2 attempts"), e.getMessage());
+            store.clearFaults();
             Thread.sleep(500);
             assertEquals(List.of(), keys(store.delegate(), "wal/" + name));
-            System.out.println(label() + ": wal-push delayed 5 s under a 1 s deadline failed after " + millis + " ms: "
+            System.out.println(label() + ": wal-push stalled 5 s per attempt under a 1 s no-progress deadline failed after " + millis + " ms: "
                     + firstLine(e.getMessage()));
             assertEquals(WalPushResult.STORED, w.walArchiver().push(segment));
             assertFetchedEqual(w, segment);

@@ -228,6 +228,11 @@ public final class CliConfiguration {
         String trimmed() {
             return text.trim();
         }
+
+        /** The value as messages show it: a secret's never, a URI's without user information or query values. */
+        String shown() {
+            return isSecret(key) ? "<hidden>" : io.walkeeper.spi.Redaction.text(text);
+        }
     }
 
     private CliConfiguration(List<Layer> layers, Path file, List<String> notes, List<String> warnings) {
@@ -332,13 +337,13 @@ public final class CliConfiguration {
             case WALG_FILE_PREFIX -> {
                 Path dir = path(v.text(), v.key(), v.origin());
                 if (!dir.isAbsolute()) {
-                    throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': the directory must be "
+                    throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': the directory must be "
                             + "an absolute path (PostgreSQL runs archive_command in its data directory)");
                 }
                 try {
                     yield new URI("file", "", dir.normalize().toString(), null, null);
                 } catch (URISyntaxException e) {
-                    throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': " + e.getMessage(), e);
+                    throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': " + e.getMessage(), e);
                 }
             }
             case WALG_S3_PREFIX -> uri(v, "s3");
@@ -404,7 +409,7 @@ public final class CliConfiguration {
         }
         String codec = v.get().trimmed().toLowerCase(Locale.ROOT);
         if (!codec.matches("[a-z0-9][a-z0-9_-]*")) {
-            throw new ConfigurationException("Cannot use " + v.get().origin() + " '" + v.get().text()
+            throw new ConfigurationException("Cannot use " + v.get().origin() + " '" + v.get().shown()
                     + "': expected a codec name such as lz4, zstd, brotli, xz or none");
         }
         return codec.equals("lzma") ? "xz" : codec;
@@ -457,7 +462,7 @@ public final class CliConfiguration {
                     return origin;
                 }
             }
-            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': expected LATEST (delta "
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': expected LATEST (delta "
                     + "against the newest backup) or LATEST_FULL (delta against the newest full backup)");
         });
     }
@@ -494,7 +499,7 @@ public final class CliConfiguration {
         Value v = found.get();
         Matcher m = SIZE.matcher(v.trimmed());
         if (!m.matches()) {
-            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text()
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown()
                     + "': expected a number of bytes, or a number with KB, MB or GB (powers of 1024), e.g. 256MB");
         }
         int shift = m.group(2) == null ? 0 : 10 * ("KMGT".indexOf(Character.toUpperCase(m.group(2).charAt(0))) + 1);
@@ -505,7 +510,7 @@ public final class CliConfiguration {
             }
             return OptionalLong.of(n << shift);
         } catch (NumberFormatException e) {
-            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': the size is too large", e);
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': the size is too large", e);
         }
     }
 
@@ -542,7 +547,7 @@ public final class CliConfiguration {
             level = "warn";
         }
         if (!LOG_LEVELS.contains(level)) {
-            throw new ConfigurationException("Cannot use " + v.get().origin() + " '" + v.get().text()
+            throw new ConfigurationException("Cannot use " + v.get().origin() + " '" + v.get().shown()
                     + "': expected trace, debug, info, warn, error or off");
         }
         return level;
@@ -696,22 +701,22 @@ public final class CliConfiguration {
         try {
             uri = new URI(v.trimmed());
         } catch (URISyntaxException e) {
-            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': it is not a URI ("
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': it is not a URI ("
                     + e.getReason() + " at index " + e.getIndex() + "; HINT: e.g. file:///var/backups/pg or s3://bucket/prefix)", e);
         }
         if (uri.getScheme() == null) {
-            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': the URI has no scheme (HINT: "
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': the URI has no scheme (HINT: "
                     + (requiredScheme != null ? requiredScheme + "://…" : "file://" + (v.trimmed().startsWith("/") ? "" : "/")
                     + v.trimmed() + " for a directory") + ")");
         }
         if (requiredScheme != null && !uri.getScheme().equalsIgnoreCase(requiredScheme)) {
-            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': expected a " + requiredScheme
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': expected a " + requiredScheme
                     + ":// URI");
         }
         if (uri.getScheme().equalsIgnoreCase("file")) {
             String host = uri.getAuthority();
             if (uri.getPath() == null || !uri.getPath().startsWith("/") || (host != null && !host.equals("localhost"))) {
-                throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': a file URI needs an absolute "
+                throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': a file URI needs an absolute "
                         + "path after three slashes, e.g. file:///var/backups/pg");
             }
         }
@@ -726,7 +731,7 @@ public final class CliConfiguration {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': expected a whole number from "
+            throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': expected a whole number from "
                     + min + " to " + max);
         }
     }
@@ -735,7 +740,7 @@ public final class CliConfiguration {
         return switch (v.trimmed().toLowerCase(Locale.ROOT)) {
             case "true", "on", "yes", "1" -> true;
             case "false", "off", "no", "0" -> false;
-            default -> throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.text() + "': expected true or false");
+            default -> throw new ConfigurationException("Cannot use " + v.origin() + " '" + v.shown() + "': expected true or false");
         };
     }
 

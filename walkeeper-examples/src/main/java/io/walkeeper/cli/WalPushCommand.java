@@ -9,17 +9,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * {@code wal-push PATH}: archives one WAL file; PostgreSQL's {@code archive_command}. When the
- * launcher passes a configuration identity ({@value #PUSH_AHEAD_ID}), it also archives the next
+ * launcher passes its identity of the configuration ({@value #PUSH_AHEAD_ID}) and it is the
+ * identity of the configuration in effect ({@link PushAheadIdentity}), it also archives the next
  * ready segments in parallel and leaves a marker for each under
  * {@code pg_wal/.walkeeper-pushed/<identity>/}, so that the launcher answers PostgreSQL's next
- * calls for them without starting a JVM.
+ * calls for them without starting a JVM. Markers of any other identity are removed.
  */
 @Command(name = "wal-push", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Archive one WAL file. Use it as archive_command = 'walkeeper wal-push %%p'.",
@@ -49,7 +53,14 @@ public final class WalPushCommand implements Callable<Integer> {
             String id = System.getProperty(PUSH_AHEAD_ID, "");
             int ahead = config.walPushAhead();
             Path walDir = path.toAbsolutePath().getParent();
-            if (ahead > 0 && id.matches("[0-9a-f]{16,64}") && Files.isDirectory(walDir.resolve("archive_status"))) {
+            String effective = effectiveIdentity(config, log);
+            boolean agreed = effective != null && effective.equals(id);
+            if (!id.isEmpty() && !agreed) {
+                log.debug("Not archiving ahead: the launcher's identity of the configuration ({}) is not the one in effect "
+                        + "({}), e.g. another home directory or a file changed since it was read", id, effective);
+            }
+            removeStaleMarkers(walDir.resolve(MARKER_DIR), agreed ? id : null, log);
+            if (ahead > 0 && agreed && Files.isDirectory(walDir.resolve("archive_status"))) {
                 int threads = Math.max(1, Math.min(ahead, config.concurrency().orElse(4)));
                 List<String> pushed = new WalPushAhead(wk.walArchiver(), threads)
                         .pushReady(walDir, path.getFileName().toString(), ahead, walDir.resolve(MARKER_DIR).resolve(id));
@@ -60,5 +71,33 @@ public final class WalPushCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private String effectiveIdentity(CliConfiguration config, Logger log) {
+        try {
+            return PushAheadIdentity.of(config.file().orElse(null), root.host().variables());
+        } catch (IOException e) {
+            log.debug("Cannot compute the identity of the configuration: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** Markers of any other configuration (or all, when the launcher and Java disagree) can never be trusted: removed. */
+    private static void removeStaleMarkers(Path markers, String keep, Logger log) {
+        if (!Files.isDirectory(markers)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(markers)) {
+            for (Path d : dirs.filter(d -> keep == null || !d.getFileName().toString().equals(keep)).toList()) {
+                try (Stream<Path> files = Files.walk(d)) {
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                log.debug("Removed push-ahead markers of another configuration: {}", d.getFileName());
+            }
+        } catch (IOException e) {
+            log.warn("Cannot remove stale push-ahead markers under {}: {}", markers, e.toString());
+        }
     }
 }

@@ -69,7 +69,7 @@ final class CliHarness {
         return launcher;
     }
 
-    /** Sets an environment variable for every later run. */
+    /** Sets an environment variable for every later run; {@code null} removes it from the run's environment. */
     CliHarness env(String key, String value) {
         env.put(key, value);
         return this;
@@ -96,7 +96,13 @@ final class CliHarness {
         }
         pb.environment().keySet().removeIf(k -> k.startsWith("WALKEEPER_") || k.startsWith("WALG_") || k.startsWith("PG"));
         pb.environment().put("HOME", launcher.getParent().toString());
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         Path out = Files.createTempFile("cli", ".out");
         Path err = Files.createTempFile("cli", ".err");
         pb.redirectOutput(out.toFile());

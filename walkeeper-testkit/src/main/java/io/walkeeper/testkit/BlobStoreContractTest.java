@@ -140,6 +140,43 @@ public abstract class BlobStoreContractTest {
         assertArrayEquals(utf8("put"), read(store, "wal/other"));
     }
 
+    /**
+     * Whether the store keeps object metadata ({@link BlobStore#create(String, java.util.Map,
+     * io.walkeeper.spi.BlobWriter)}). Every built-in store does; a store that cannot says so here,
+     * and walkeeper then falls back to reading objects to compare them.
+     *
+     * @return {@code true} unless overridden
+     */
+    protected boolean keepsMetadata() {
+        return true;
+    }
+
+    /**
+     * Metadata given to create comes back from head, with a small and a large object (one request
+     * and a multipart or block upload), and malformed metadata is refused before anything is
+     * stored.
+     */
+    @Test
+    public void createKeepsMetadata() {
+        java.util.Map<String, String> metadata = java.util.Map.of("sha256", "0123456789abcdef".repeat(4), "v", "1");
+        store.create("wal/small", metadata, writing(utf8("small")));
+        byte[] large = new byte[(int) Math.min(largeObjectSize(), 24 << 20)];
+        new java.util.Random(1).nextBytes(large);
+        store.create("wal/large", metadata, writing(large));
+        assertArrayEquals(utf8("small"), read(store, "wal/small"));
+        assertArrayEquals(large, read(store, "wal/large"));
+        if (keepsMetadata()) {
+            assertEquals(metadata, store.head("wal/small").orElseThrow().metadata());
+            assertEquals(metadata, store.head("wal/large").orElseThrow().metadata());
+        }
+        assertThrows(AlreadyExistsException.class, () -> store.create("wal/small", java.util.Map.of("sha256", "x"),
+                writing(utf8("other"))));
+        assertArrayEquals(utf8("small"), read(store, "wal/small"));
+        assertThrows(IllegalArgumentException.class, () -> store.create("wal/bad", java.util.Map.of("Not-Valid", "x"),
+                writing(utf8("x"))));
+        assertEquals(Optional.empty(), store.head("wal/bad"));
+    }
+
     /** put replaces an existing object, also with shorter content. */
     @Test
     public void putOverwrites() {

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -145,7 +146,12 @@ public final class FaultyBlobStore implements BlobStore {
 
     @Override
     public void create(String key, BlobWriter writer) {
-        write(new BlobCall(BlobOperation.CREATE, List.of(key)), writer, w -> delegate.create(key, w));
+        create(key, Map.of(), writer);
+    }
+
+    @Override
+    public void create(String key, Map<String, String> metadata, BlobWriter writer) {
+        write(new BlobCall(BlobOperation.CREATE, List.of(key)), writer, w -> delegate.create(key, metadata, w));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.walkeeper.api.AlreadyExistsException;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.BlobMetadata;
 import io.walkeeper.spi.BlobStore;
 import io.walkeeper.spi.BlobWriter;
 import java.io.ByteArrayInputStream;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -42,7 +44,7 @@ public final class InMemoryBlobStore implements BlobStore {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** One stored object; the array is never modified after it is stored. */
-    private record StoredObject(byte[] content, Instant lastModified) {
+    private record StoredObject(byte[] content, Instant lastModified, Map<String, String> metadata) {
     }
 
     /** Creates an empty store with a unique {@code memory:} location. */
@@ -78,7 +80,8 @@ public final class InMemoryBlobStore implements BlobStore {
     public Optional<BlobInfo> head(String key) {
         checkOpen("look up '" + key + "'");
         StoredObject object = objects.get(BlobKeyRules.checkKey(key));
-        return object == null ? Optional.empty() : Optional.of(info(key, object));
+        return object == null ? Optional.empty()
+                : Optional.of(new BlobInfo(key, object.content().length, object.lastModified(), object.metadata()));
     }
 
     @Override
@@ -92,13 +95,19 @@ public final class InMemoryBlobStore implements BlobStore {
 
     @Override
     public void create(String key, BlobWriter writer) {
+        create(key, Map.of(), writer);
+    }
+
+    @Override
+    public void create(String key, Map<String, String> metadata, BlobWriter writer) {
         checkOpen("create '" + key + "'");
         BlobKeyRules.checkKey(key);
+        BlobMetadata.check(metadata);
         Objects.requireNonNull(writer, "writer");
         if (objects.containsKey(key)) {
             throw alreadyExists(key);
         }
-        StoredObject object = produce(key, writer);
+        StoredObject object = produce(key, writer, metadata);
         if (objects.putIfAbsent(key, object) != null) {
             throw alreadyExists(key);
         }
@@ -109,7 +118,7 @@ public final class InMemoryBlobStore implements BlobStore {
         checkOpen("write '" + key + "'");
         BlobKeyRules.checkKey(key);
         Objects.requireNonNull(writer, "writer");
-        objects.put(key, produce(key, writer));
+        objects.put(key, produce(key, writer, Map.of()));
     }
 
     @Override
@@ -135,7 +144,7 @@ public final class InMemoryBlobStore implements BlobStore {
         return "InMemoryBlobStore(" + location + ")";
     }
 
-    private StoredObject produce(String key, BlobWriter writer) {
+    private StoredObject produce(String key, BlobWriter writer, Map<String, String> metadata) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (OutputStream out = new FilterOutputStream(buffer) {
             @Override
@@ -154,7 +163,7 @@ public final class InMemoryBlobStore implements BlobStore {
                     + ": the content producer failed: " + e.getMessage() + "; nothing was stored", e);
         }
         checkOpen("write '" + key + "'");
-        return new StoredObject(buffer.toByteArray(), Instant.now());
+        return new StoredObject(buffer.toByteArray(), Instant.now(), Map.copyOf(metadata));
     }
 
     private AlreadyExistsException alreadyExists(String key) {

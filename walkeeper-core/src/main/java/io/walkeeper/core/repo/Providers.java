@@ -2,6 +2,7 @@ package io.walkeeper.core.repo;
 
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.Redaction;
 import io.walkeeper.spi.CompressionCodec;
 import io.walkeeper.spi.EncryptionProvider;
 import io.walkeeper.spi.StorageProvider;
@@ -54,6 +55,11 @@ public final class Providers {
      * @throws ConfigurationException if no provider handles the scheme
      */
     public static BlobStore openStore(URI location, Map<String, String> settings) {
+        if (Redaction.hasSecrets(location)) {
+            throw new ConfigurationException("Cannot open storage '" + Redaction.uri(location) + "': the location holds "
+                    + "user information, a query or a fragment (HINT: give credentials and options as settings, never in "
+                    + "the location, which is shown in messages and logs)");
+        }
         String scheme = location.getScheme() == null ? "" : location.getScheme().toLowerCase(Locale.ROOT);
         List<StorageProvider> all = STORAGE.computeIfAbsent(loader(), cl -> load(StorageProvider.class, cl));
         for (StorageProvider p : all) {
@@ -63,7 +69,8 @@ public final class Providers {
         }
         TreeSet<String> known = new TreeSet<>();
         all.forEach(p -> known.addAll(p.schemes()));
-        throw new ConfigurationException("Cannot open storage '" + location + "': no storage provider for scheme '"
+        throw new ConfigurationException("Cannot open storage '" + Redaction.uri(location)
+                + "': no storage provider for scheme '"
                 + scheme + "' (available: " + known + "; add the provider module, e.g. walkeeper-storage-s3, to the class path)");
     }
 

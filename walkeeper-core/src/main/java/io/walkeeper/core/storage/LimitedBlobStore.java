@@ -10,9 +10,9 @@ import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
@@ -109,9 +109,14 @@ final class LimitedBlobStore implements BlobStore {
 
     @Override
     public void create(String key, BlobWriter writer) {
+        create(key, Map.of(), writer);
+    }
+
+    @Override
+    public void create(String key, Map<String, String> metadata, BlobWriter writer) {
         acquire(uploads);
         try {
-            delegate.create(key, limited(writer));
+            delegate.create(key, metadata, limited(writer));
         } finally {
             release(uploads);
         }

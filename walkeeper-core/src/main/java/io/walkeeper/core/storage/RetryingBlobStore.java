@@ -10,6 +10,7 @@ import io.walkeeper.spi.BlobWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -33,17 +35,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * The one place where storage calls are retried, for every provider. A call that fails with a
  * {@linkplain StorageException#isRetryable() retryable} {@link StorageException} (throttling,
  * 5xx, connection reset, timeout) is tried again after a capped exponential backoff with jitter,
- * until it succeeds, the attempts are used up or the call's deadline passes; the final error says
+ * until it succeeds or the attempts are used up; the final error says
  * how many attempts were made. Any other error (not found, already exists, access denied, missing
  * bucket) is thrown at once.
  *
- * <p>Every attempt runs under the call's deadline. A read that fails part-way is resumed with a
+ * <p>An attempt that makes no progress (moves no byte) for the call timeout is abandoned and
+ * retried; an upload on a slow link runs as long as bytes move. A read that fails part-way is resumed with a
  * ranged read from where it stopped. A create whose first attempt may have landed although it
  * reported failure (a lost response) and whose retry then finds the key taken is accepted if the
  * stored object has exactly the bytes the writer produces, and refused otherwise.
@@ -110,10 +114,15 @@ public final class RetryingBlobStore implements BlobStore {
 
     @Override
     public void create(String key, BlobWriter writer) {
+        create(key, Map.of(), writer);
+    }
+
+    @Override
+    public void create(String key, Map<String, String> metadata, BlobWriter writer) {
         AtomicInteger attempt = new AtomicInteger();
-        call("create", key, () -> {
+        call("create", key, progress -> {
             try {
-                delegate.create(key, writer);
+                delegate.create(key, metadata, progress.counting(writer));
             } catch (AlreadyExistsException e) {
                 if (attempt.get() > 1 && sameContent(key, writer)) {
                     LOG.info("'{}' was stored by an earlier attempt whose success was not reported; keeping it", key);
@@ -127,8 +136,8 @@ public final class RetryingBlobStore implements BlobStore {
 
     @Override
     public void put(String key, BlobWriter writer) {
-        call("write", key, () -> {
-            delegate.put(key, writer);
+        call("write", key, progress -> {
+            delegate.put(key, progress.counting(writer));
             return null;
         });
     }
@@ -174,20 +183,50 @@ public final class RetryingBlobStore implements BlobStore {
     }
 
     private <T> T call(String what, String key, Callable<T> op) {
+        return call(what, key, progress -> op.call(), new AtomicInteger());
+    }
+
+    private <T> T call(String what, String key, Attempt<T> op) {
         return call(what, key, op, new AtomicInteger());
     }
 
-    private <T> T call(String what, String key, Callable<T> op, AtomicInteger attempt) {
+    /** One attempt of a call, told of the progress it makes (bytes written) so that only a stalled attempt is abandoned. */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run(Progress progress) throws Exception;
+    }
+
+    /** When an attempt last moved a byte. */
+    private static final class Progress {
+        final AtomicLong last = new AtomicLong(System.nanoTime());
+
+        BlobWriter counting(BlobWriter writer) {
+            return out -> writer.writeTo(new FilterOutputStream(out) {
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    last.set(System.nanoTime());
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    last.set(System.nanoTime());
+                }
+            });
+        }
+    }
+
+    private <T> T call(String what, String key, Attempt<T> op, AtomicInteger attempt) {
         if (closed.get()) {
             throw new StorageException("Storage " + delegate.location() + " is closed", null);
         }
         long start = System.nanoTime();
-        long deadline = start + options.callTimeout().toNanos();
         while (true) {
             int n = attempt.incrementAndGet();
             StorageException failure;
             try {
-                return attempt(what, key, op, deadline);
+                return attempt(what, key, op);
             } catch (StorageException e) {
                 if (!e.isRetryable()) {
                     throw e;
@@ -195,7 +234,7 @@ public final class RetryingBlobStore implements BlobStore {
                 failure = e;
             }
             long backoff = backoff(n);
-            if (n >= options.maxAttempts() || System.nanoTime() + backoff * 1_000_000 >= deadline) {
+            if (n >= options.maxAttempts()) {
                 throw exhausted(what, key, n, start, failure);
             }
             LOG.warn("Storage {} of '{}' in {} failed (attempt {} of {}): {}; retrying in {} ms", what, key,
@@ -204,8 +243,13 @@ public final class RetryingBlobStore implements BlobStore {
         }
     }
 
-    private <T> T attempt(String what, String key, Callable<T> op, long deadline) {
+    /**
+     * Runs one attempt on a worker thread and abandons it when it makes no progress (no byte
+     * written) for the call timeout: a large upload on a slow link runs as long as bytes move.
+     */
+    private <T> T attempt(String what, String key, Attempt<T> op) {
         Future<T> f;
+        Progress progress = new Progress();
         // a cancelled attempt is waited for, so that the caller may clean up what it wrote; one that
         // has not begun is claimed by the canceller and then never runs
         AtomicBoolean claimed = new AtomicBoolean();
@@ -216,7 +260,7 @@ public final class RetryingBlobStore implements BlobStore {
                     return null;
                 }
                 try {
-                    return op.call();
+                    return op.run(progress);
                 } finally {
                     finished.countDown();
                 }
@@ -224,13 +268,23 @@ public final class RetryingBlobStore implements BlobStore {
         } catch (RejectedExecutionException e) {
             throw new StorageException("Storage " + delegate.location() + " is closed", e);
         }
+        long timeout = options.callTimeout().toNanos();
         try {
-            return f.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            f.cancel(true);
-            awaitQuietly(claimed, finished, 5);
-            throw new StorageException("Storage " + what + " of '" + key + "' in " + delegate.location()
-                    + " did not finish within its deadline of " + options.callTimeout().toSeconds() + " s", e, true);
+            while (true) {
+                long idle = System.nanoTime() - progress.last.get();
+                if (idle >= timeout) {
+                    f.cancel(true);
+                    awaitQuietly(claimed, finished, 5);
+                    throw new StorageException("Storage " + what + " of '" + key + "' in " + delegate.location()
+                            + " made no progress for " + options.callTimeout().toSeconds() + " s (the deadline of a "
+                            + "storage call without a byte moved)", null, true);
+                }
+                try {
+                    return f.get(timeout - idle, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException stillRunning) {
+                    // bytes may have moved meanwhile: look again
+                }
+            }
         } catch (InterruptedException e) {
             f.cancel(true);
             awaitQuietly(claimed, finished, 60);

@@ -16,8 +16,8 @@ import java.util.Set;
  * @param initialBackoff wait before the second attempt; doubled for each further one, with jitter
  *     ({@value #INITIAL_BACKOFF_MS}, default 200 ms)
  * @param maxBackoff longest wait between attempts ({@value #MAX_BACKOFF_MS}, default 10 s)
- * @param callTimeout deadline of one call, all attempts included ({@value #CALL_TIMEOUT_SECONDS},
- *     default 15 min)
+ * @param callTimeout how long one attempt may go without progress (no byte moved) before it is
+ *     abandoned and retried ({@value #CALL_TIMEOUT_SECONDS}, default 15 min)
  * @param maxBytesPerSecond network bytes per second, uploads and downloads together, 0 = no limit
  *     ({@value #MAX_BYTES_PER_SECOND})
  * @param uploadConcurrency objects written at once, 0 = no limit ({@value #UPLOAD_CONCURRENCY})

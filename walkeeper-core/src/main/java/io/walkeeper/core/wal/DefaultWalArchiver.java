@@ -1,6 +1,7 @@
 package io.walkeeper.core.wal;
 
 import io.walkeeper.api.AlreadyExistsException;
+import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.StorageException;
@@ -9,6 +10,7 @@ import io.walkeeper.api.WalFetchResult;
 import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalPushResult;
+import io.walkeeper.core.io.DigestingOutputStream;
 import io.walkeeper.core.io.FileSync;
 import io.walkeeper.core.io.NonClosingOutputStream;
 import io.walkeeper.core.repo.Repository;
@@ -29,17 +31,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Archives WAL files into a {@link Repository} and fetches them back. Pushing validates the name
  * and, for segments, the page header (size, page address, system identifier); storing is
- * create-if-absent, and a second push of the same name is accepted only with identical content.
+ * create-if-absent, with the SHA-256 of the plaintext as object metadata. A second push of the
+ * same name is accepted only with identical content, decided by that hash, so that a host holding
+ * only the public encryption key can push again what it pushed before.
  */
 public final class DefaultWalArchiver implements WalArchiver {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultWalArchiver.class);
     private static final int BUFFER = 256 * 1024;
+    /** The object metadata holding the SHA-256 of a WAL file's plaintext. */
+    static final String PLAINTEXT_SHA256 = "sha256";
 
     private final Repository repository;
 
@@ -71,20 +78,26 @@ public final class DefaultWalArchiver implements WalArchiver {
         if (name.isSegment()) {
             checkSegment(walFile, name, size);
         }
+        String sha256 = sha256(walFile);
         Optional<BlobInfo> existing = repository.findWal(name.name());
         if (existing.isPresent()) {
-            return compareWithArchived(walFile, existing.get().key());
+            return compareWithArchived(walFile, existing.get().key(), sha256);
         }
         String key = repository.format().keyFor(RepositoryLayout.walBase(name.name()));
         try {
-            repository.store().create(key, out -> {
+            repository.store().create(key, Map.of(PLAINTEXT_SHA256, sha256), out -> {
+                DigestingOutputStream plain;
                 try (OutputStream enc = repository.format().encode(new NonClosingOutputStream(out));
                      InputStream in = Files.newInputStream(walFile)) {
-                    in.transferTo(enc);
+                    plain = new DigestingOutputStream(new NonClosingOutputStream(enc));
+                    in.transferTo(plain);
+                }
+                if (!plain.sha256Hex().equals(sha256)) {
+                    throw new IOException(walFile + " changed while it was archived");
                 }
             });
         } catch (AlreadyExistsException raced) {
-            return compareWithArchived(walFile, key);
+            return compareWithArchived(walFile, key, sha256);
         }
         LOG.debug("Archived {} as {}", name, key);
         return WalPushResult.STORED;
@@ -113,20 +126,52 @@ public final class DefaultWalArchiver implements WalArchiver {
         repository.checkCluster(header.systemIdentifier(), 0, header.segmentSize());
     }
 
-    private WalPushResult compareWithArchived(Path walFile, String key) {
-        try (InputStream archived = new BufferedInputStream(repository.openDecoded(key), BUFFER);
-             InputStream local = new BufferedInputStream(Files.newInputStream(walFile), BUFFER)) {
-            if (sameContent(archived, local)) {
-                LOG.info("{} is already archived with identical content as {}", walFile.getFileName(), key);
-                return WalPushResult.ALREADY_ARCHIVED;
-            }
-        } catch (IOException e) {
-            throw new IntegrityException("Cannot compare " + walFile + " with the archived '" + key + "': "
-                    + e.getMessage() + " (HINT: the archived object may be corrupt; inspect it before removing it)", e);
+    /**
+     * Decides whether an archived object holds exactly the local file: by the plaintext SHA-256
+     * stored with the object, which needs no key; for an object stored without one (by an older
+     * walkeeper), by decoding it, which needs the private key when the archive is encrypted.
+     */
+    private WalPushResult compareWithArchived(Path walFile, String key, String sha256) {
+        String stored = repository.store().head(key).map(b -> b.metadata().get(PLAINTEXT_SHA256)).orElse(null);
+        boolean same;
+        if (stored != null) {
+            same = stored.equals(sha256);
+        } else {
+            same = sameContentDecoded(walFile, key);
+        }
+        if (same) {
+            LOG.info("{} is already archived with identical content as {}", walFile.getFileName(), key);
+            return WalPushResult.ALREADY_ARCHIVED;
         }
         throw new AlreadyExistsException("Refusing to overwrite archived WAL '" + key + "' in " + repository.store().location()
                 + ": it holds different content than " + walFile + " (HINT: two clusters may be archiving into the "
                 + "same repository, or the server was restored without a new timeline; investigate before deleting anything)");
+    }
+
+    private boolean sameContentDecoded(Path walFile, String key) {
+        try (InputStream archived = new BufferedInputStream(repository.openDecoded(key), BUFFER);
+             InputStream local = new BufferedInputStream(Files.newInputStream(walFile), BUFFER)) {
+            return sameContent(archived, local);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException("Cannot tell whether " + walFile + " is identical to the archived '" + key
+                    + "' in " + repository.store().location() + ": that object was stored without a content hash (by an "
+                    + "older walkeeper), and comparing it needs the private key, which is not configured here ("
+                    + e.getMessage() + ") (HINT: push this file once from a host that holds the private key; objects "
+                    + "archived from now on carry a hash, and need no key to compare)", e);
+        } catch (IOException e) {
+            throw new IntegrityException("Cannot compare " + walFile + " with the archived '" + key + "': "
+                    + e.getMessage() + " (HINT: the archived object may be corrupt; inspect it before removing it)", e);
+        }
+    }
+
+    private static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            DigestingOutputStream d = new DigestingOutputStream(OutputStream.nullOutputStream());
+            in.transferTo(d);
+            return d.sha256Hex();
+        } catch (IOException e) {
+            throw new InvalidRequestException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static boolean sameContent(InputStream a, InputStream b) throws IOException {

@@ -51,7 +51,7 @@ public final class WalPushAhead {
      * @param walDirectory the {@code pg_wal} directory
      * @param current the file being archived now, which is not pushed again
      * @param max how many to push at most
-     * @param markerDirectory where markers go, one empty file per pushed WAL file
+     * @param markerDirectory where markers go, one file per pushed WAL file holding the directory's name
      * @return the names pushed
      */
     public List<String> pushReady(Path walDirectory, String current, int max, Path markerDirectory) {
@@ -119,7 +119,8 @@ public final class WalPushAhead {
 
     private static void mark(Path markers, String name) throws IOException {
         Path tmp = markers.resolve("." + name + ".tmp");
-        Files.write(tmp, new byte[0]);
+        // the marker holds the identity it was written for (its directory's name), which the launcher checks
+        Files.writeString(tmp, markers.getFileName().toString(), java.nio.charset.StandardCharsets.US_ASCII);
         FileSync.file(tmp);
         Files.move(tmp, markers.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         FileSync.directory(markers);

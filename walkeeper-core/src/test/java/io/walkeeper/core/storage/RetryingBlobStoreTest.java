@@ -161,11 +161,52 @@ class RetryingBlobStoreTest {
             return null;
         };
         StorageOptions opts = StorageOptions.from(Map.of(StorageOptions.CALL_TIMEOUT_SECONDS, "1",
-                StorageOptions.INITIAL_BACKOFF_MS, "1", StorageOptions.MAX_BACKOFF_MS, "5"));
+                StorageOptions.INITIAL_BACKOFF_MS, "1", StorageOptions.MAX_BACKOFF_MS, "5", StorageOptions.MAX_ATTEMPTS, "2"));
         try (BlobStore store = RetryingBlobStore.wrap(s, opts, true)) {
             StorageException e = assertThrows(StorageException.class, () -> store.head("k"));
-            assertTrue(e.getMessage().contains("deadline of 1 s"), e.getMessage());
-            assertTrue(e.getMessage().contains("gave up after 1 attempt"), e.getMessage());
+            assertTrue(e.getMessage().contains("made no progress for 1 s"), e.getMessage());
+            assertTrue(e.getMessage().contains("gave up after 2 attempts"), e.getMessage());
+        }
+    }
+
+    /**
+     * The call timeout measures lack of progress, not total time: an upload of 3 MiB through a
+     * 1 MiB/s rate limit takes about 3 s and succeeds under a 1 s timeout, because bytes keep
+     * moving; a writer that stalls for longer than the timeout is still abandoned.
+     */
+    @Test
+    void anUploadSlowerThanTheTimeoutSucceedsWhileBytesMoveAndAStalledOneFails() throws IOException {
+        StorageOptions opts = StorageOptions.from(Map.of(StorageOptions.CALL_TIMEOUT_SECONDS, "1",
+                StorageOptions.MAX_BYTES_PER_SECOND, Integer.toString(1 << 20), StorageOptions.MAX_ATTEMPTS, "1"));
+        byte[] content = new byte[3 << 20];
+        new Random(3).nextBytes(content);
+        InMemoryBlobStore memory = new InMemoryBlobStore();
+        try (BlobStore store = RetryingBlobStore.wrap(memory, opts, true)) {
+            long start = System.nanoTime();
+            store.create("slow", out -> {
+                for (int off = 0; off < content.length; off += 64 * 1024) {
+                    out.write(content, off, 64 * 1024);
+                }
+            });
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis > 1500, "the rate limit held the upload past the timeout: " + millis + " ms");
+            try (InputStream in = memory.get("slow")) {
+                assertArrayEquals(content, in.readAllBytes());
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+
+            StorageException stalled = assertThrows(StorageException.class, () -> store.create("stalled", out -> {
+                out.write(content, 0, 1024);
+                try {
+                    Thread.sleep(3000);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException("abandoned");
+                }
+                out.write(content, 1024, 1024);
+            }));
+            assertTrue(stalled.getMessage().contains("made no progress for 1 s"), stalled.getMessage());
+            assertFalse(memory.head("stalled").isPresent(), "nothing stored");
         }
     }
 

@@ -5,6 +5,7 @@ import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.BlobMetadata;
 import io.walkeeper.spi.BlobStore;
 import io.walkeeper.spi.BlobWriter;
 import io.walkeeper.storage.azure.AzureFailures.Operation;
@@ -205,7 +206,8 @@ public final class AzureBlobStore implements BlobStore {
         if (isDirectory(properties.getMetadata())) {
             return Optional.empty();
         }
-        return Optional.of(new BlobInfo(key, properties.getBlobSize(), properties.getLastModified().toInstant()));
+        return Optional.of(new BlobInfo(key, properties.getBlobSize(), properties.getLastModified().toInstant(),
+                properties.getMetadata()));
     }
 
     /**
@@ -240,7 +242,14 @@ public final class AzureBlobStore implements BlobStore {
      */
     @Override
     public void create(String key, BlobWriter writer) {
-        write(key, writer, true);
+        write(key, writer, true, Map.of());
+    }
+
+    /** As {@link #create(String, BlobWriter)}, with the metadata as blob metadata, set by the same commit. */
+    @Override
+    public void create(String key, Map<String, String> metadata, BlobWriter writer) {
+        BlobMetadata.check(metadata);
+        write(key, writer, true, metadata);
     }
 
     /**
@@ -253,16 +262,16 @@ public final class AzureBlobStore implements BlobStore {
      */
     @Override
     public void put(String key, BlobWriter writer) {
-        write(key, writer, false);
+        write(key, writer, false, Map.of());
     }
 
-    private void write(String key, BlobWriter writer, boolean create) {
+    private void write(String key, BlobWriter writer, boolean create, Map<String, String> metadata) {
         Operation op = create ? Operation.CREATE : Operation.WRITE;
         checkOpen(op, key);
         Objects.requireNonNull(writer, "writer");
         String name = blobName(key);
         BlockUpload upload = new BlockUpload(this, container.getBlobClient(name).getBlockBlobClient(), key, create,
-                properties.blockSize(), properties.uploadConcurrency(), executor);
+                metadata, properties.blockSize(), properties.uploadConcurrency(), executor);
         boolean committed = false;
         try {
             writer.writeTo(upload);

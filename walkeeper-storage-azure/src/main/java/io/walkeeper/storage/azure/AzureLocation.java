@@ -1,6 +1,7 @@
 package io.walkeeper.storage.azure;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.spi.Redaction;
 import io.walkeeper.api.InvalidRequestException;
 import java.net.URI;
 import java.util.List;
@@ -133,7 +134,7 @@ record AzureLocation(URI uri, String container, String prefix, String account, S
     }
 
     private static ConfigurationException invalid(URI uri, String reason) {
-        return new ConfigurationException("Cannot open Azure storage at " + uri + ": " + reason
+        return new ConfigurationException("Cannot open Azure storage at " + Redaction.uri(uri) + ": " + reason
                 + " (write it as azure://CONTAINER/PREFIX or https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX)");
     }
 }

@@ -166,7 +166,8 @@ record AzureProperties(ConnectionString connectionString, String accountName, St
         }
 
         ConfigurationException invalid(String key, String value, String expected) {
-            return new ConfigurationException("Cannot open " + context + ": setting " + key + " is '" + value
+            return new ConfigurationException("Cannot open " + context + ": setting " + key + " is '"
+                    + io.walkeeper.spi.Redaction.text(value)
                     + "', expected " + expected);
         }
     }

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -58,6 +59,7 @@ final class BlockUpload extends OutputStream {
     private final List<String> blockIds = new ArrayList<>();
     private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
     private final AtomicReference<WalKeeperException> failure = new AtomicReference<>();
+    private final Map<String, String> metadata;
 
     private byte[] buffer;
     private int count;
@@ -65,9 +67,10 @@ final class BlockUpload extends OutputStream {
     private boolean finished;
     private volatile boolean aborted;
 
-    BlockUpload(AzureBlobStore store, BlockBlobClient blob, String key, boolean create, int blockSize,
-            int concurrency, ExecutorService executor) {
+    BlockUpload(AzureBlobStore store, BlockBlobClient blob, String key, boolean create, Map<String, String> metadata,
+            int blockSize, int concurrency, ExecutorService executor) {
         this.store = store;
+        this.metadata = metadata;
         this.blob = blob;
         this.key = key;
         this.create = create;
@@ -135,7 +138,7 @@ final class BlockUpload extends OutputStream {
             finished = true;
             store.checkOpen(operation(), key);
             BlockBlobSimpleUploadOptions options = new BlockBlobSimpleUploadOptions(body(buffer, count))
-                    .setRequestConditions(conditions());
+                    .setRequestConditions(conditions()).setMetadata(metadata.isEmpty() ? null : metadata);
             try {
                 blob.uploadWithResponse(options, null, Context.NONE);
             } catch (RuntimeException e) {
@@ -152,7 +155,7 @@ final class BlockUpload extends OutputStream {
         store.checkOpen(operation(), key);
         try {
             blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds)
-                    .setRequestConditions(conditions()), null, Context.NONE);
+                    .setRequestConditions(conditions()).setMetadata(metadata.isEmpty() ? null : metadata), null, Context.NONE);
         } catch (RuntimeException e) {
             throw store.failures().translate(operation(), key, e);
         }

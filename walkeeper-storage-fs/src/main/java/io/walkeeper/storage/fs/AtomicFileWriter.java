@@ -8,7 +8,6 @@ import io.walkeeper.spi.BlobWriter;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
@@ -20,16 +19,17 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one object atomically: the content goes to a hidden temporary file beside the target,
- * which is fsynced and then published under the target name, and the directory is fsynced. A
+ * Writes one object atomically: the content goes to a hidden temporary file beside the target
+ * (mode 0600, directories 0700, whatever the umask), which is fsynced and then published under
+ * the target name, and the directory is fsynced. A
  * create publishes with a hard link, which fails if the target exists, so that of two concurrent
  * creators exactly one wins; a put publishes with an atomic rename over the target.
  */
@@ -51,6 +51,17 @@ final class AtomicFileWriter {
      * @param replace {@code true} for put (overwrite), {@code false} for create (if absent)
      */
     void write(String key, Path target, BlobWriter writer, boolean replace) {
+        write(key, target, writer, replace, Map.of());
+    }
+
+    /**
+     * Writes {@code key} at {@code target} with metadata, stored as extended attributes of the
+     * file before it is published (a file system without user extended attributes stores the
+     * object without them, logging that once).
+     *
+     * @param replace {@code true} for put (overwrite), {@code false} for create (if absent)
+     */
+    void write(String key, Path target, BlobWriter writer, boolean replace, Map<String, String> metadata) {
         if (!replace) {
             checkAbsent(key, target);
         }
@@ -74,6 +85,7 @@ final class AtomicFileWriter {
                     }
                 });
                 out.flush();
+                FsMetadata.write(temp, metadata, store);
                 channel.force(true);
             }
             store.checkOpen("write '" + key + "'");
@@ -111,8 +123,9 @@ final class AtomicFileWriter {
         for (int attempt = 1; ; attempt++) {
             Path temp = directory.resolve(FsKeys.tempName(target.getFileName().toString()));
             try {
-                return new TempFile(temp, FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE));
+                FileChannel channel = FsModes.createFile(temp);
+                FsModes.adoptOwner(temp, store.root());
+                return new TempFile(temp, channel);
             } catch (NoSuchFileException e) {
                 // the directory is new, or was removed as empty by a concurrent delete
                 if (attempt == TEMP_ATTEMPTS) {
@@ -184,7 +197,8 @@ final class AtomicFileWriter {
         }
         for (Path p : missing) {
             try {
-                Files.createDirectory(p);
+                FsModes.createDirectory(p);
+                FsModes.adoptOwner(p, store.root());
             } catch (FileAlreadyExistsException e) {
                 if (Files.isDirectory(p)) {
                     continue;

@@ -4,6 +4,7 @@ import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.BlobMetadata;
 import io.walkeeper.spi.BlobStore;
 import io.walkeeper.spi.BlobWriter;
 import java.io.BufferedInputStream;
@@ -23,6 +24,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +66,7 @@ public final class FsBlobStore implements BlobStore {
     private final URI location;
     private final AtomicFileWriter writer = new AtomicFileWriter(this);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean metadataWarningLogged = new AtomicBoolean();
 
     private FsBlobStore(Path root) {
         this.root = root;
@@ -87,8 +90,11 @@ public final class FsBlobStore implements BlobStore {
         Path normalized = root.normalize();
         try {
             if (!Files.isDirectory(normalized)) {
-                Files.createDirectories(normalized);
                 Path parent = normalized.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                FsModes.createDirectory(normalized);
                 if (parent != null) {
                     DirectorySync.sync(parent);
                 }
@@ -154,7 +160,8 @@ public final class FsBlobStore implements BlobStore {
             if (!attributes.isRegularFile()) {
                 return Optional.empty();
             }
-            return Optional.of(new BlobInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant()));
+            return Optional.of(new BlobInfo(key, attributes.size(), attributes.lastModifiedTime().toInstant(),
+                    FsMetadata.read(path)));
         } catch (IOException e) {
             if (isMissing(path, e)) {
                 return Optional.empty();
@@ -198,9 +205,24 @@ public final class FsBlobStore implements BlobStore {
      */
     @Override
     public void create(String key, BlobWriter writer) {
+        create(key, Map.of(), writer);
+    }
+
+    /**
+     * As {@link #create(String, BlobWriter)}, with the metadata as user extended attributes of the
+     * object's file, set before it is published.
+     */
+    @Override
+    public void create(String key, Map<String, String> metadata, BlobWriter writer) {
         checkOpen("create '" + key + "'");
+        BlobMetadata.check(metadata);
         Objects.requireNonNull(writer, "writer");
-        this.writer.write(key, FsKeys.toPath(root, key), writer, false);
+        this.writer.write(key, FsKeys.toPath(root, key), writer, false, metadata);
+    }
+
+    /** @return whether the missing-metadata warning was logged already */
+    AtomicBoolean metadataWarningLogged() {
+        return metadataWarningLogged;
     }
 
     @Override

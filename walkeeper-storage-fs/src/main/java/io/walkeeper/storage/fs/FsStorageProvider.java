@@ -1,6 +1,7 @@
 package io.walkeeper.storage.fs;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.spi.Redaction;
 import io.walkeeper.spi.BlobStore;
 import io.walkeeper.spi.StorageProvider;
 import java.net.URI;
@@ -89,7 +90,7 @@ public final class FsStorageProvider implements StorageProvider {
     }
 
     private static ConfigurationException invalid(URI location, String reason) {
-        return new ConfigurationException("Cannot open file storage at " + location + ": " + reason
+        return new ConfigurationException("Cannot open file storage at " + Redaction.uri(location) + ": " + reason
                 + " (write it as file:///absolute/path)");
     }
 }

@@ -106,6 +106,33 @@ class FsBlobStoreTest {
         assertEquals(1, Files.getAttribute(root.resolve("wal/000000010000000000000001.zst"), "unix:nlink"));
     }
 
+    /**
+     * Backup parts and WAL hold the whole database: whatever the umask (the build runs with the
+     * usual 022), the repository directory, every directory in it and every object are private
+     * to the owner.
+     */
+    @Test
+    void objectsAndDirectoriesArePrivateWhateverTheUmask() throws IOException {
+        store.create("wal/000000010000000000000001.lz4", out -> out.write(utf8("segment")));
+        store.put("backups/base_1/part_0001.tar.lz4", out -> out.write(utf8("part")));
+        assertEquals("rwx------", mode(root));
+        assertEquals("rwx------", mode(root.resolve("wal")));
+        assertEquals("rwx------", mode(root.resolve("backups/base_1")));
+        assertEquals("rw-------", mode(root.resolve("wal/000000010000000000000001.lz4")));
+        assertEquals("rw-------", mode(root.resolve("backups/base_1/part_0001.tar.lz4")));
+    }
+
+    @Test
+    void metadataIsKeptAsExtendedAttributesOfTheFile() throws IOException {
+        store.create("wal/000000010000000000000002.lz4", java.util.Map.of("sha256", "abc123"), out -> out.write(utf8("s")));
+        assertEquals(java.util.Map.of("sha256", "abc123"), store.head("wal/000000010000000000000002.lz4").orElseThrow().metadata());
+        assertEquals(List.of("wal/", "wal/000000010000000000000002.lz4"), filesOnDisk(), "no side file");
+    }
+
+    private static String mode(Path p) throws IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
     @Test
     void listingSkipsTemporaryAndForeignFiles() throws IOException {
         store.put("wal/1", out -> out.write(1));

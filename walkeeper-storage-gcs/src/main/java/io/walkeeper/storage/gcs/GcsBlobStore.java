@@ -10,6 +10,7 @@ import com.google.cloud.storage.Storage.BlobGetOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.BlobMetadata;
 import io.walkeeper.spi.BlobStore;
 import io.walkeeper.spi.BlobWriter;
 import java.io.BufferedOutputStream;
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +59,7 @@ public final class GcsBlobStore implements BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(GcsBlobStore.class);
     private static final int WRITE_BUFFER_SIZE = 64 * 1024;
     private static final BlobField[] INFO_FIELDS = {BlobField.NAME, BlobField.SIZE, BlobField.UPDATED};
+    private static final BlobField[] HEAD_FIELDS = {BlobField.NAME, BlobField.SIZE, BlobField.UPDATED, BlobField.METADATA};
 
     private final Storage storage;
     private final GcsLocation where;
@@ -152,7 +155,7 @@ public final class GcsBlobStore implements BlobStore {
         BlobId id = BlobId.of(where.bucket(), GcsKeys.objectName(where, key));
         Blob blob;
         try {
-            blob = storage.get(id, BlobGetOption.fields(INFO_FIELDS));
+            blob = storage.get(id, BlobGetOption.fields(HEAD_FIELDS));
         } catch (RuntimeException e) {
             throw errors.translate("look up", key, GcsErrors.Target.OBJECT, e);
         }
@@ -178,14 +181,21 @@ public final class GcsBlobStore implements BlobStore {
      */
     @Override
     public void create(String key, BlobWriter writer) {
+        create(key, Map.of(), writer);
+    }
+
+    /** As {@link #create(String, BlobWriter)}, with the metadata as the object's custom metadata. */
+    @Override
+    public void create(String key, Map<String, String> metadata, BlobWriter writer) {
+        BlobMetadata.check(metadata);
         checkOpen("create '" + key + "'");
-        upload("create", key, writer, BlobWriteOption.doesNotExist());
+        upload("create", key, metadata, writer, BlobWriteOption.doesNotExist());
     }
 
     @Override
     public void put(String key, BlobWriter writer) {
         checkOpen("write '" + key + "'");
-        upload("write", key, writer);
+        upload("write", key, Map.of(), writer);
     }
 
     /**
@@ -218,10 +228,12 @@ public final class GcsBlobStore implements BlobStore {
         return "GcsBlobStore(" + location + ")";
     }
 
-    private void upload(String action, String key, BlobWriter writer, BlobWriteOption... options) {
+    private void upload(String action, String key, Map<String, String> metadata, BlobWriter writer,
+                        BlobWriteOption... options) {
         Objects.requireNonNull(writer, "writer");
-        com.google.cloud.storage.BlobInfo target =
-                com.google.cloud.storage.BlobInfo.newBuilder(where.bucket(), GcsKeys.objectName(where, key)).build();
+        com.google.cloud.storage.BlobInfo target = com.google.cloud.storage.BlobInfo
+                .newBuilder(where.bucket(), GcsKeys.objectName(where, key))
+                .setMetadata(metadata.isEmpty() ? null : metadata).build();
         WriteChannel channel;
         try {
             channel = storage.writer(target, options);
@@ -252,7 +264,9 @@ public final class GcsBlobStore implements BlobStore {
     }
 
     private BlobInfo info(String key, Blob blob) {
-        return info(key, blob.getSize(), blob.getUpdateTimeOffsetDateTime());
+        BlobInfo plain = info(key, blob.getSize(), blob.getUpdateTimeOffsetDateTime());
+        Map<String, String> metadata = blob.getMetadata();
+        return metadata == null ? plain : new BlobInfo(key, plain.size(), plain.lastModified(), metadata);
     }
 
     static BlobInfo info(String key, Long size, OffsetDateTime updated) {

@@ -1,6 +1,7 @@
 package io.walkeeper.storage.gcs;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.spi.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -96,7 +97,7 @@ record GcsLocation(String bucket, String prefix) {
     }
 
     private static ConfigurationException invalid(URI uri, String reason) {
-        return new ConfigurationException("Cannot open Google Cloud Storage at " + uri + ": " + reason
+        return new ConfigurationException("Cannot open Google Cloud Storage at " + Redaction.uri(uri) + ": " + reason
                 + " (write it as gs://bucket/optional/prefix)");
     }
 }

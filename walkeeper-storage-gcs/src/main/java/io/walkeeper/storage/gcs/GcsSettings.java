@@ -191,7 +191,8 @@ public final class GcsSettings {
     }
 
     private static ConfigurationException badEndpoint(String value, String reason) {
-        return new ConfigurationException("Setting " + ENDPOINT + " = '" + value + "' is invalid: " + reason
+        return new ConfigurationException("Setting " + ENDPOINT + " = '" + io.walkeeper.spi.Redaction.text(value)
+                + "' is invalid: " + reason
                 + " (e.g. " + ENDPOINT_DEFAULT + ")");
     }
 

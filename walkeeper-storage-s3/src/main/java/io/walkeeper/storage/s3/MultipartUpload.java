@@ -69,15 +69,17 @@ final class MultipartUpload {
 
     /**
      * Starts a multipart upload (CreateMultipartUpload) with the store's encryption and storage
-     * class.
+     * class, and the object's user metadata.
      *
      * @throws WalKeeperException if S3 refuses
      */
-    static MultipartUpload start(S3BlobStore store, String key, String s3Key, Operation operation) {
+    static MultipartUpload start(S3BlobStore store, String key, String s3Key, Operation operation,
+                                 java.util.Map<String, String> metadata) {
         S3Properties p = store.properties();
         CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder()
                 .bucket(store.bucket())
                 .key(s3Key)
+                .metadata(metadata)
                 .contentType(S3BlobStore.CONTENT_TYPE);
         if (p.sse() != null) {
             request.serverSideEncryption(p.sse()).ssekmsKeyId(p.sseKmsKeyId());

@@ -6,6 +6,7 @@ import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.BlobMetadata;
 import io.walkeeper.spi.BlobStore;
 import io.walkeeper.spi.BlobWriter;
 import io.walkeeper.storage.s3.S3Errors.Operation;
@@ -214,7 +215,7 @@ public final class S3BlobStore implements BlobStore {
         } catch (RuntimeException e) {
             throw errors.failure(Operation.HEAD, quote(key), e);
         }
-        return Optional.of(new BlobInfo(key, response.contentLength(), response.lastModified()));
+        return Optional.of(new BlobInfo(key, response.contentLength(), response.lastModified(), response.metadata()));
     }
 
     private void checkBucketExists(Operation operation, String subject, S3Exception notFound) {
@@ -265,6 +266,13 @@ public final class S3BlobStore implements BlobStore {
      */
     @Override
     public void create(String key, BlobWriter writer) {
+        create(key, Map.of(), writer);
+    }
+
+    /** As {@link #create(String, BlobWriter)}, with the metadata as S3 user metadata ({@code x-amz-meta-*}). */
+    @Override
+    public void create(String key, Map<String, String> metadata, BlobWriter writer) {
+        BlobMetadata.check(metadata);
         checkOpen(Operation.CREATE, quote(key));
         S3Keys.checkKey(key, s3Location.rootBytes());
         Objects.requireNonNull(writer, "writer");
@@ -279,7 +287,7 @@ public final class S3BlobStore implements BlobStore {
                         + "the object already exists and was left untouched");
             }
         }
-        write(key, writer, Operation.CREATE);
+        write(key, writer, Operation.CREATE, metadata);
     }
 
     /**
@@ -293,11 +301,11 @@ public final class S3BlobStore implements BlobStore {
         checkOpen(Operation.PUT, quote(key));
         S3Keys.checkKey(key, s3Location.rootBytes());
         Objects.requireNonNull(writer, "writer");
-        write(key, writer, Operation.PUT);
+        write(key, writer, Operation.PUT, Map.of());
     }
 
-    private void write(String key, BlobWriter writer, Operation operation) {
-        S3Upload upload = new S3Upload(this, key, s3Location.toS3Key(key), operation);
+    private void write(String key, BlobWriter writer, Operation operation, Map<String, String> metadata) {
+        S3Upload upload = new S3Upload(this, key, s3Location.toS3Key(key), operation, metadata);
         boolean committed = false;
         try {
             try {

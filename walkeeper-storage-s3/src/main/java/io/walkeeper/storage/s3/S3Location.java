@@ -1,6 +1,7 @@
 package io.walkeeper.storage.s3;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.spi.Redaction;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
@@ -73,7 +74,7 @@ record S3Location(String bucket, String prefix) {
     }
 
     private static ConfigurationException invalid(URI location, String reason) {
-        return new ConfigurationException("Cannot open S3 storage at " + location + ": " + reason
+        return new ConfigurationException("Cannot open S3 storage at " + Redaction.uri(location) + ": " + reason
                 + " (write it as s3://bucket or s3://bucket/prefix)");
     }
 

@@ -224,7 +224,7 @@ record S3Properties(URI endpoint, String region, boolean pathStyle, String acces
 
         ConfigurationException invalid(String key, String value, String expected) {
             return new ConfigurationException("Cannot open S3 storage at " + location + ": setting " + key + " is '"
-                    + value + "', expected " + expected);
+                    + io.walkeeper.spi.Redaction.text(value) + "', expected " + expected);
         }
     }
 }

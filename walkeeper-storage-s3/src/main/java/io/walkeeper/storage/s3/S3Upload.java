@@ -9,6 +9,8 @@ import java.util.Objects;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
+import java.util.Map;
+
 /**
  * The stream a {@link io.walkeeper.spi.BlobWriter} writes one object into. Bytes are buffered up
  * to one part ({@code s3.part-size}); an object that fits is sent with a single PutObject when
@@ -25,17 +27,19 @@ final class S3Upload extends OutputStream {
     private final String key;
     private final String s3Key;
     private final Operation operation;
+    private final Map<String, String> metadata;
     private final int partSize;
     private byte[] buffer;
     private int count;
     private MultipartUpload multipart;
     private WalKeeperException startFailure;
 
-    S3Upload(S3BlobStore store, String key, String s3Key, Operation operation) {
+    S3Upload(S3BlobStore store, String key, String s3Key, Operation operation, Map<String, String> metadata) {
         this.store = store;
         this.key = key;
         this.s3Key = s3Key;
         this.operation = operation;
+        this.metadata = metadata;
         this.partSize = store.properties().partSize();
         this.buffer = new byte[Math.min(FIRST_BUFFER, partSize)];
     }
@@ -77,7 +81,7 @@ final class S3Upload extends OutputStream {
         }
         if (multipart == null) {
             try {
-                multipart = MultipartUpload.start(store, key, s3Key, operation);
+                multipart = MultipartUpload.start(store, key, s3Key, operation, metadata);
             } catch (WalKeeperException e) {
                 startFailure = e;
                 throw new MultipartUpload.UploadFailedException(e);
@@ -132,7 +136,7 @@ final class S3Upload extends OutputStream {
 
     private void putSingle() {
         S3Properties p = store.properties();
-        PutObjectRequest.Builder request = PutObjectRequest.builder()
+        PutObjectRequest.Builder request = PutObjectRequest.builder().metadata(metadata)
                 .bucket(store.bucket())
                 .key(s3Key)
                 .contentLength((long) count)
