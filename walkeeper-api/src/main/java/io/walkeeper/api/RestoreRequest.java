@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param restoreCommand the {@code restore_command} PostgreSQL runs to fetch WAL from the archive
  * @param tablespaceMapping tablespace OID (as text) to the directory to restore it into; tablespaces
  *     not listed are restored to their original location
+ * @param acceptUnsignedManifests restore a backup whose manifest carries no signature although the
+ *     repository is encrypted (taken before manifests were signed, or on a host without the
+ *     private key); a signature that does not verify is refused whatever this says
  */
 public record RestoreRequest(
         BackupSelector backup,
@@ -23,7 +26,8 @@ public record RestoreRequest(
         RecoveryTarget recoveryTarget,
         boolean standby,
         String restoreCommand,
-        Map<String, Path> tablespaceMapping) {
+        Map<String, Path> tablespaceMapping,
+        boolean acceptUnsignedManifests) {
 
     /** Checks and copies the fields. */
     public RestoreRequest {
@@ -42,7 +46,7 @@ public record RestoreRequest(
      * @return the request
      */
     public static RestoreRequest of(BackupSelector backup, Path targetDirectory) {
-        return new RestoreRequest(backup, targetDirectory, RecoveryTarget.latest(), false, null, Map.of());
+        return new RestoreRequest(backup, targetDirectory, RecoveryTarget.latest(), false, null, Map.of(), false);
     }
 
     /**
@@ -52,7 +56,8 @@ public record RestoreRequest(
      * @return the new request
      */
     public RestoreRequest target(RecoveryTarget target) {
-        return new RestoreRequest(backup, targetDirectory, target, standby, restoreCommand, tablespaceMapping);
+        return new RestoreRequest(backup, targetDirectory, target, standby, restoreCommand, tablespaceMapping,
+                acceptUnsignedManifests);
     }
 
     /**
@@ -62,7 +67,8 @@ public record RestoreRequest(
      * @return the new request
      */
     public RestoreRequest withStandby(boolean value) {
-        return new RestoreRequest(backup, targetDirectory, recoveryTarget, value, restoreCommand, tablespaceMapping);
+        return new RestoreRequest(backup, targetDirectory, recoveryTarget, value, restoreCommand, tablespaceMapping,
+                acceptUnsignedManifests);
     }
 
     /**
@@ -72,7 +78,8 @@ public record RestoreRequest(
      * @return the new request
      */
     public RestoreRequest withRestoreCommand(String command) {
-        return new RestoreRequest(backup, targetDirectory, recoveryTarget, standby, command, tablespaceMapping);
+        return new RestoreRequest(backup, targetDirectory, recoveryTarget, standby, command, tablespaceMapping,
+                acceptUnsignedManifests);
     }
 
     /**
@@ -85,6 +92,18 @@ public record RestoreRequest(
     public RestoreRequest withTablespace(String oid, Path directory) {
         Map<String, Path> m = new LinkedHashMap<>(tablespaceMapping);
         m.put(oid, directory);
-        return new RestoreRequest(backup, targetDirectory, recoveryTarget, standby, restoreCommand, m);
+        return new RestoreRequest(backup, targetDirectory, recoveryTarget, standby, restoreCommand, m,
+                acceptUnsignedManifests);
+    }
+
+    /**
+     * Returns a copy that accepts (or refuses) manifests without a signature in an encrypted
+     * repository.
+     *
+     * @param value {@code true} to accept them, with a warning
+     * @return the new request
+     */
+    public RestoreRequest withUnsignedManifestsAccepted(boolean value) {
+        return new RestoreRequest(backup, targetDirectory, recoveryTarget, standby, restoreCommand, tablespaceMapping, value);
     }
 }

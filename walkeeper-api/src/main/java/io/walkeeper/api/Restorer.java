@@ -23,7 +23,9 @@ public interface Restorer {
      * backup and of each backup it is built on, checks it against the manifest (size and SHA-256
      * of the stored bytes, that it decrypts and decompresses, that it holds exactly the entries
      * the manifest lists, with their sizes), and looks up in the archive each WAL segment from the
-     * backup's start to its stop segment. Problems with the backup are collected, not thrown.
+     * backup's start to its stop segment; in an encrypted repository each manifest's signature is
+     * checked, and a manifest without one is a problem. Problems with the backup are collected,
+     * not thrown.
      *
      * @param selector which backup
      * @return what was checked and what is wrong
@@ -31,4 +33,16 @@ public interface Restorer {
      * @throws StorageException if the storage fails (which says nothing about the backup)
      */
     VerificationResult verify(BackupSelector selector);
+
+    /**
+     * As {@link #verify(BackupSelector)}; in an encrypted repository every manifest's signature
+     * is checked too, and a manifest without one is a problem unless {@code acceptUnsignedManifests}.
+     *
+     * @param selector which backup
+     * @param acceptUnsignedManifests do not report manifests without a signature
+     * @return what was checked and what is wrong
+     */
+    default VerificationResult verify(BackupSelector selector, boolean acceptUnsignedManifests) {
+        return verify(selector);
+    }
 }

@@ -2,6 +2,7 @@ package io.walkeeper.crypto;
 
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.spi.StreamCipher;
+import io.walkeeper.spi.SupportsSigning;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,21 +22,40 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
  * encrypted with Bouncy Castle's own implementation; the bulk data goes through the JDK's AES
  * ({@code AES/CFB/NoPadding} from the default JCA providers, hardware-accelerated where the CPU
  * allows), several times faster than Bouncy Castle's pure-Java AES. No JCA provider is
- * registered. Thread-safe.
+ * registered. Manifests, which stay unencrypted, are signed with the private key when one is
+ * configured ({@link SupportsSigning}). Thread-safe.
  */
-final class OpenPgpCipher implements StreamCipher {
+final class OpenPgpCipher implements StreamCipher, SupportsSigning {
     /** Partial-length packet chunk size; a power of two. */
     static final int CHUNK = 1 << 16;
 
     private final OpenPgpSettings settings;
     private final MessageDecryptor decryptor;
+    private final DetachedSigner signer;
     private final SecureRandom random = new SecureRandom();
 
     OpenPgpCipher(OpenPgpSettings settings) {
         this.settings = settings;
-        this.decryptor = settings.canDecrypt()
-                ? new MessageDecryptor(new PrivateKeyUnlocker(settings.secretKeys(), settings.passphrase()))
+        PrivateKeyUnlocker unlocker = settings.canDecrypt()
+                ? new PrivateKeyUnlocker(settings.secretKeys(), settings.passphrase())
                 : null;
+        this.decryptor = unlocker == null ? null : new MessageDecryptor(unlocker);
+        this.signer = new DetachedSigner(settings.secretKeys(), unlocker, settings.verificationKeys());
+    }
+
+    @Override
+    public boolean canSign() {
+        return signer.canSign();
+    }
+
+    @Override
+    public byte[] sign(byte[] data) {
+        return signer.sign(data);
+    }
+
+    @Override
+    public boolean verify(byte[] data, byte[] signature) {
+        return signer.verify(data, signature);
     }
 
     @Override

@@ -43,9 +43,11 @@ import org.bouncycastle.openpgp.PGPSecretKeyRingCollection;
  * @param secretKeys the private key rings objects are decrypted with, or {@code null} to encrypt only
  * @param passphrase the passphrase of the private keys, or {@code null} if none was given; the
  *     accessor returns a copy
+ * @param verificationKeys every public key configured (all keys of the public key rings and the
+ *     public halves of the private key rings), against which manifest signatures are verified
  */
 public record OpenPgpSettings(List<PGPPublicKey> encryptionKeys, PGPSecretKeyRingCollection secretKeys,
-                              char[] passphrase) {
+                              char[] passphrase, List<PGPPublicKey> verificationKeys) {
 
     /** Prefix of every setting of this provider. */
     public static final String PREFIX = "openpgp.";
@@ -76,6 +78,27 @@ public record OpenPgpSettings(List<PGPPublicKey> encryptionKeys, PGPSecretKeyRin
             throw new IllegalArgumentException("encryptionKeys is empty");
         }
         passphrase = passphrase == null ? null : passphrase.clone();
+        verificationKeys = verificationKeys == null ? List.of() : List.copyOf(verificationKeys);
+    }
+
+    /**
+     * Creates the settings, verifying signatures against the encryption keys and the private
+     * keys' public halves.
+     *
+     * @param encryptionKeys the keys new objects are encrypted to, not empty
+     * @param secretKeys the private key rings, or {@code null}
+     * @param passphrase the passphrase, or {@code null}; copied
+     */
+    public OpenPgpSettings(List<PGPPublicKey> encryptionKeys, PGPSecretKeyRingCollection secretKeys, char[] passphrase) {
+        this(encryptionKeys, secretKeys, passphrase, verification(encryptionKeys, secretKeys));
+    }
+
+    private static List<PGPPublicKey> verification(List<PGPPublicKey> publicKeys, PGPSecretKeyRingCollection secretKeys) {
+        List<PGPPublicKey> keys = new ArrayList<>(publicKeys);
+        if (secretKeys != null) {
+            rings(secretKeys).forEach(keys::addAll);
+        }
+        return keys;
     }
 
     /**
@@ -114,13 +137,15 @@ public record OpenPgpSettings(List<PGPPublicKey> encryptionKeys, PGPSecretKeyRin
         }
 
         List<PGPPublicKey> encryptionKeys;
+        PGPPublicKeyRingCollection publicRings = null;
         Instant now = Instant.now();
         if (settings.containsKey(PUBLIC_KEY)) {
-            encryptionKeys = RecipientKeys.select(PUBLIC_KEY,
-                    rings(KeyRingParser.publicKeys(PUBLIC_KEY, utf8(settings.get(PUBLIC_KEY)))), now);
+            publicRings = KeyRingParser.publicKeys(PUBLIC_KEY, utf8(settings.get(PUBLIC_KEY)));
+            encryptionKeys = RecipientKeys.select(PUBLIC_KEY, rings(publicRings), now);
         } else if (settings.containsKey(PUBLIC_KEY_PATH)) {
             byte[] data = KeyRingParser.readFile(PUBLIC_KEY_PATH, settings.get(PUBLIC_KEY_PATH));
-            encryptionKeys = RecipientKeys.select(PUBLIC_KEY_PATH, rings(KeyRingParser.publicKeys(PUBLIC_KEY_PATH, data)), now);
+            publicRings = KeyRingParser.publicKeys(PUBLIC_KEY_PATH, data);
+            encryptionKeys = RecipientKeys.select(PUBLIC_KEY_PATH, rings(publicRings), now);
         } else if (secretKeys != null) {
             encryptionKeys = RecipientKeys.select(secretSetting, rings(secretKeys), now);
         } else {
@@ -129,9 +154,16 @@ public record OpenPgpSettings(List<PGPPublicKey> encryptionKeys, PGPSecretKeyRin
                     + PRIVATE_KEY_PATH + " to decrypt as well)");
         }
 
+        List<PGPPublicKey> verificationKeys = new ArrayList<>();
+        if (publicRings != null) {
+            rings(publicRings).forEach(verificationKeys::addAll);
+        }
+        if (secretKeys != null) {
+            rings(secretKeys).forEach(verificationKeys::addAll);
+        }
         String passphrase = settings.get(PASSPHRASE);
         return new OpenPgpSettings(encryptionKeys, secretKeys,
-                passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray());
+                passphrase == null || passphrase.isEmpty() ? null : passphrase.toCharArray(), verificationKeys);
     }
 
     /**

@@ -62,6 +62,11 @@ public final class BackupFetchCommand implements Callable<Integer> {
     @Option(names = "--standby", description = "write standby.signal instead of recovery.signal")
     boolean standby;
 
+    @Option(names = "--accept-unsigned-manifest", description = "in an encrypted repository, restore a backup whose "
+            + "manifest has no signature (taken before manifests were signed, or on a host without the private key); a "
+            + "signature that does not verify is refused whatever this says")
+    boolean acceptUnsigned;
+
     @Option(names = "--restore-command", paramLabel = "CMD",
             description = "restore_command to write (default: this tool's wal-fetch with the same configuration)")
     String restoreCommand;
@@ -79,6 +84,7 @@ public final class BackupFetchCommand implements Callable<Integer> {
         RestoreRequest request = RestoreRequest.of(selector, destination.toAbsolutePath().normalize())
                 .target(target)
                 .withStandby(standby)
+                .withUnsignedManifestsAccepted(acceptUnsigned)
                 .withRestoreCommand(restoreCommand != null ? restoreCommand : defaultRestoreCommand(config));
         for (var e : tablespaceMapping.entrySet()) {
             if (!e.getKey().matches("\\d{1,10}")) {

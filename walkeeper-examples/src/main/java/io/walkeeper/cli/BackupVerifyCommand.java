@@ -6,6 +6,7 @@ import io.walkeeper.api.VerificationResult;
 import io.walkeeper.core.WalKeeper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -30,11 +31,15 @@ public final class BackupVerifyCommand implements Callable<Integer> {
             description = "the backup (see backup-list), or LATEST (the default)")
     String name;
 
+    @Option(names = "--accept-unsigned-manifest", description = "in an encrypted repository, do not report a manifest "
+            + "without a signature (one taken before manifests were signed, or on a host without the private key)")
+    boolean acceptUnsigned;
+
     @Override
     public Integer call() {
         VerificationResult result;
         try (WalKeeper wk = WalKeeperFactory.repository(root.configuration())) {
-            result = wk.restorer().verify(BackupSelector.named(name));
+            result = wk.restorer().verify(BackupSelector.named(name), acceptUnsigned);
         }
         String summary = result.backup() + ": " + result.partsChecked() + " part(s), " + result.bytesChecked()
                 + " bytes read from " + result.chain().size() + " backup(s) " + result.chain() + "; "

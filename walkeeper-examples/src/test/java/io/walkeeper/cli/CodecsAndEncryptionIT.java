@@ -179,13 +179,16 @@ class CodecsAndEncryptionIT {
         assertFalse(manifest.contains("right pass") || manifest.contains("PRIVATE KEY"), "no secret in the manifest");
 
         // the same repository read with another private key: a clear error, and nothing written
+        assertTrue(stored.stream().anyMatch(k -> k.endsWith(".json.sig")), "manifests are signed: " + stored);
         Path wrongConfig = t.base.resolve("wrong.json");
         Files.writeString(wrongConfig, "{\"WALKEEPER_STORAGE\": \"file://" + t.repo + "\", \"WALKEEPER_PGP_KEY_PATH\": \""
                 + otherPriv + "\", \"WALKEEPER_PGP_PASSPHRASE\": \"other pass\"}");
         Path wrongDest = t.base.resolve("wrong-restore");
         CliHarness.Result wrong = cli.run("--config", wrongConfig.toString(), "backup-fetch", wrongDest.toString(), "LATEST");
         assertNotEquals(0, wrong.exitCode(), wrong.toString());
-        assertTrue(wrong.stderr().contains(".zst.pgp"), "the error names the object: " + wrong);
+        // the manifest is signed with the right key: another key's holder is stopped at its signature
+        assertTrue(wrong.stderr().contains("does not match its signature") && wrong.stderr().contains(".json.sig"),
+                "the error names the signature: " + wrong);
         assertFalse(Files.exists(wrongDest), "a failed restore leaves nothing behind");
         Path segment = t.base.resolve("one-segment");
         String firstWal = stored.stream().filter(k -> k.matches("wal/[0-9A-F]{24}\\.zst\\.pgp")).findFirst().orElseThrow()

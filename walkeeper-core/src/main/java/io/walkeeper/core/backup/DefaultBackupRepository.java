@@ -219,7 +219,7 @@ public final class DefaultBackupRepository implements BackupRepository {
                     repository.format().codec().name(), context.bytesRead.get(), stored, parts, files,
                     context.statistics(stored), context.corruptPages());
             attempted[0] = manifest;
-            repository.writeManifest(manifest);
+            repository.writeManifest(manifest, context::creating);
             var st = manifest.statistics();
             LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged), {} bytes read, "
                     + "{} pages scanned, {} pages stored, {} bytes stored in {} parts", name, kind,
@@ -489,8 +489,9 @@ public final class DefaultBackupRepository implements BackupRepository {
                 repository.store().delete(List.of(RepositoryLayout.manifestKey(b.name())));
                 List<String> parts;
                 try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.backupPrefix(b.name()))) {
-                    parts = s.map(BlobInfo::key).toList();
+                    parts = new ArrayList<>(s.map(BlobInfo::key).toList());
                 }
+                parts.add(RepositoryLayout.manifestSignatureKey(b.name()));
                 repository.store().delete(parts);
                 LOG.info("Deleted backup {} ({} objects)", b.name(), parts.size() + 1);
             }

@@ -39,7 +39,17 @@ public final class ObjectFormat {
         this.knownCodecs = List.copyOf(knownCodecs);
     }
 
-    /** @return the codec new objects are written with */
+    /**
+     * @return the configured cipher's signing ability, when it has one (manifests are then signed
+     *     and verified)
+     */
+    public java.util.Optional<io.walkeeper.spi.SupportsSigning> signer() {
+        return cipher instanceof io.walkeeper.spi.SupportsSigning s ? java.util.Optional.of(s) : java.util.Optional.empty();
+    }
+
+    /**
+     * @return the codec new objects are written with
+     */
     public CompressionCodec codec() {
         return codec;
     }

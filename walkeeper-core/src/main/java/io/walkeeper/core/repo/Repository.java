@@ -221,8 +221,92 @@ public final class Repository {
      * @param manifest the manifest
      */
     public void writeManifest(BackupManifest manifest) {
+        writeManifest(manifest, k -> { });
+    }
+
+    /**
+     * Writes a manifest, which completes the backup, after its detached signature when the
+     * configured cipher can sign (so that a listed backup always has its signature). Never
+     * overwrites.
+     *
+     * @param manifest the manifest
+     * @param creating told of each key just before it is created, so that a failed backup can
+     *     remove what it wrote
+     */
+    public void writeManifest(BackupManifest manifest, java.util.function.Consumer<String> creating) {
         String key = RepositoryLayout.manifestKey(manifest.name());
-        store.create(key, out -> Json.MAPPER.writeValue(new io.walkeeper.core.io.NonClosingOutputStream(out), manifest));
+        byte[] json;
+        try {
+            json = Json.MAPPER.writeValueAsBytes(manifest);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise the manifest of " + manifest.name(), e);
+        }
+        Optional<io.walkeeper.spi.SupportsSigning> signer = format.signer().filter(io.walkeeper.spi.SupportsSigning::canSign);
+        if (signer.isPresent()) {
+            byte[] signature = signer.get().sign(json);
+            String sigKey = RepositoryLayout.manifestSignatureKey(manifest.name());
+            creating.accept(sigKey);
+            store.create(sigKey, out -> out.write(signature));
+        }
+        creating.accept(key);
+        store.create(key, out -> out.write(json));
+    }
+
+    /**
+     * Reads a manifest for a restore or a verification, checking its signature first when the
+     * configured cipher can verify signatures (an encrypted repository): a signature that does not
+     * verify is refused; a manifest without one is refused unless {@code acceptUnsigned}.
+     *
+     * @param name the backup name
+     * @param acceptUnsigned accept a manifest without a signature, with a warning
+     * @return the manifest
+     * @throws NotFoundException if there is no such manifest
+     * @throws IntegrityException if the signature is missing (and not accepted) or does not verify
+     */
+    public BackupManifest readTrustedManifest(String name, boolean acceptUnsigned) {
+        String key = RepositoryLayout.manifestKey(name);
+        byte[] json = readAll(key);
+        Optional<io.walkeeper.spi.SupportsSigning> verifier = format.signer();
+        if (verifier.isPresent()) {
+            String sigKey = RepositoryLayout.manifestSignatureKey(name);
+            byte[] signature;
+            try {
+                signature = readAll(sigKey);
+            } catch (NotFoundException e) {
+                signature = null;
+            }
+            if (signature == null) {
+                if (!acceptUnsigned) {
+                    throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " has no "
+                            + "signature, although the repository is encrypted: it was written by a host without the private "
+                            + "key, by a walkeeper before manifests were signed, or replaced by someone who can write to the "
+                            + "repository (HINT: if you trust it, accept unsigned manifests for this restore, e.g. "
+                            + "backup-fetch --accept-unsigned-manifest)");
+                }
+                LOG.warn("Backup {}: its manifest has no signature; restoring it because unsigned manifests are accepted",
+                        name);
+            } else if (!verifier.get().verify(json, signature)) {
+                throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " does not "
+                        + "match its signature " + sigKey + ": it was altered, or signed with a key this configuration "
+                        + "does not hold (HINT: restore another backup, and find out who can write to the repository)");
+            }
+        }
+        try {
+            return Json.MAPPER.readValue(json, BackupManifest.class).validate(key);
+        } catch (IOException e) {
+            throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
+                    + ": it does not parse (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new IntegrityException("Backup manifest '" + key + "' holds an invalid value: " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] readAll(String key) {
+        try (InputStream in = store.get(key)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new StorageException("Cannot read '" + key + "' in " + store.location(), e);
+        }
     }
 
     /**

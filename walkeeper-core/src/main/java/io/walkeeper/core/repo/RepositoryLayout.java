@@ -38,6 +38,14 @@ public final class RepositoryLayout {
 
     /**
      * @param backupName a backup name
+     * @return the key of the manifest's detached signature
+     */
+    public static String manifestSignatureKey(String backupName) {
+        return manifestKey(backupName) + ".sig";
+    }
+
+    /**
+     * @param backupName a backup name
      * @return the prefix under which the backup's parts live
      */
     public static String backupPrefix(String backupName) {

@@ -85,8 +85,9 @@ public final class DefaultRestorer implements Restorer {
                     + "from the archive (HINT: the CLI writes its own wal-fetch; from code use withRestoreCommand(...))");
         }
         Instant started = Instant.now();
-        BackupManifest manifest = DefaultBackupRepository.selectManifest(repository, request.backup());
-        List<BackupManifest> chain = chain(manifest);
+        BackupManifest selected = DefaultBackupRepository.selectManifest(repository, request.backup());
+        BackupManifest manifest = repository.readTrustedManifest(selected.name(), request.acceptUnsignedManifests());
+        List<BackupManifest> chain = chain(manifest, request.acceptUnsignedManifests());
         RestoreTargets targets = RestoreTargets.of(manifest, request);
         manifest.files().forEach(f -> targets.resolve(f.path())); // every path is checked before anything is written
         Path target = targets.dataDirectory();
@@ -115,11 +116,17 @@ public final class DefaultRestorer implements Restorer {
 
     @Override
     public VerificationResult verify(BackupSelector selector) {
+        return verify(selector, false);
+    }
+
+    @Override
+    public VerificationResult verify(BackupSelector selector, boolean acceptUnsignedManifests) {
         BackupManifest manifest = DefaultBackupRepository.selectManifest(repository, selector);
         List<String> problems = new ArrayList<>();
         List<BackupManifest> chain;
         try {
-            chain = chain(manifest);
+            manifest = repository.readTrustedManifest(manifest.name(), acceptUnsignedManifests);
+            chain = chain(manifest, acceptUnsignedManifests);
         } catch (IntegrityException e) {
             problems.add(e.getMessage());
             chain = List.of(manifest);
@@ -178,7 +185,7 @@ public final class DefaultRestorer implements Restorer {
      *
      * @throws IntegrityException if a parent is missing or does not belong with its child
      */
-    private List<BackupManifest> chain(BackupManifest newest) {
+    private List<BackupManifest> chain(BackupManifest newest, boolean acceptUnsigned) {
         List<BackupManifest> chain = new ArrayList<>();
         chain.add(newest);
         BackupManifest m = newest;
@@ -187,10 +194,13 @@ public final class DefaultRestorer implements Restorer {
             if (chain.size() > 10_000) {
                 throw new IntegrityException("The chain of delta backups ending in " + newest.name() + " does not end");
             }
-            m = repository.readManifest(child.parent()).orElseThrow(() -> new IntegrityException("Cannot restore "
-                    + newest.name() + ": its chain needs backup " + child.parent() + " (parent of " + child.name()
-                    + "), which is not in " + repository.store().location()
-                    + " (HINT: restore an older full backup, or one whose chain is complete)"));
+            try {
+                m = repository.readTrustedManifest(child.parent(), acceptUnsigned);
+            } catch (NotFoundException e) {
+                throw new IntegrityException("Cannot restore " + newest.name() + ": its chain needs backup " + child.parent()
+                        + " (parent of " + child.name() + "), which is not in " + repository.store().location()
+                        + " (HINT: restore an older full backup, or one whose chain is complete)", e);
+            }
             if (!m.systemIdentifier().equals(child.systemIdentifier()) || m.blockSize() != child.blockSize()) {
                 throw new IntegrityException("Cannot restore " + newest.name() + ": its parent " + m.name()
                         + " belongs to another cluster or page size");
