@@ -139,6 +139,13 @@ class DeltaChainIT {
         source.execute("DELETE FROM t_shrink WHERE id > 5000");
         source.execute("VACUUM t_shrink");
         shrunkSize = source.queryLong("SELECT pg_relation_size('t_shrink')");
+        // vacuum gives up truncating when it cannot get its lock at once (autovacuum, or the
+        // snapshot of a session still ending): try again a few times, as a DBA would
+        for (int attempt = 0; attempt < 20 && shrunkSize >= shrinkFrom / 4; attempt++) {
+            Thread.sleep(500);
+            source.execute("VACUUM t_shrink");
+            shrunkSize = source.queryLong("SELECT pg_relation_size('t_shrink')");
+        }
         assertTrue(shrunkSize < shrinkFrom / 4, "vacuum truncated t_shrink from " + shrinkFrom + " to " + shrunkSize);
         chain.add(DeltaItSupport.pushUnderLoad(cli, config, source));
 
