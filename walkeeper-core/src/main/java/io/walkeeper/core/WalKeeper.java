@@ -6,6 +6,7 @@ import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.Restorer;
 import io.walkeeper.api.WalArchiver;
+import io.walkeeper.core.backup.BackupSettings;
 import io.walkeeper.core.backup.DefaultBackupRepository;
 import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
@@ -72,7 +73,7 @@ public final class WalKeeper implements AutoCloseable {
         this.repository = new Repository(store, new ObjectFormat(codec, encryption, cipher, Providers.codecs()));
         this.walArchiver = new DefaultWalArchiver(repository);
         this.backups = new DefaultBackupRepository(repository, b.connection, b.dataDirectory,
-                new DefaultBackupRepository.BackupSettings(b.partSizeThreshold, b.concurrency, b.walArchiveTimeout,
+                new BackupSettings(b.partSizeThreshold, b.concurrency, b.walArchiveTimeout,
                         b.deltaMaxSteps, b.deltaOrigin, b.backupLeaseTimeout));
         this.restorer = new DefaultRestorer(repository, b.concurrency);
     }

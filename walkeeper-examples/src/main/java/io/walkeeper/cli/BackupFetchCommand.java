@@ -2,7 +2,6 @@ package io.walkeeper.cli;
 
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupSelector;
-import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.RecoveryTarget;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.RestoreResult;
@@ -79,7 +78,7 @@ public final class BackupFetchCommand implements Callable<Integer> {
     public Integer call() {
         CommandLine cl = spec.commandLine();
         RecoveryTarget target = recovery.toTarget();
-        BackupSelector selector = selector(backupName, target);
+        BackupSelector selector = BackupSelector.named(backupName);
         CliConfiguration config = root.configuration();
         RestoreRequest request = RestoreRequest.of(selector, destination.toAbsolutePath().normalize())
                 .target(target)
@@ -95,9 +94,6 @@ public final class BackupFetchCommand implements Callable<Integer> {
         }
         RestoreResult result;
         try (WalKeeper wk = WalKeeperFactory.repository(config)) {
-            if (selector.name() != null) {
-                wk.backups().find(selector.name()).ifPresent(b -> checkPrecedes(b, target));
-            }
             result = wk.restorer().restore(request);
         }
         printSummary(cl.getOut(), result, standby);
@@ -107,22 +103,6 @@ public final class BackupFetchCommand implements Callable<Integer> {
         }
         cl.getOut().flush();
         return 0;
-    }
-
-    /**
-     * Chooses the backup: by name, or for {@code LATEST} the newest one that finished before a
-     * time or LSN target (any newest one otherwise).
-     *
-     * @param name the NAME argument
-     * @param target the recovery target
-     * @return the selector
-     */
-    static BackupSelector selector(String name, RecoveryTarget target) {
-        BackupSelector named = BackupSelector.named(name);
-        if (named.name() == null && (target.type() == RecoveryTarget.Type.TIME || target.type() == RecoveryTarget.Type.LSN)) {
-            return BackupSelector.before(target);
-        }
-        return named;
     }
 
     private String defaultRestoreCommand(CliConfiguration config) {
@@ -135,21 +115,6 @@ public final class BackupFetchCommand implements Callable<Integer> {
         }
         return ServerCommands.restoreCommand(root.host().launcher(), config.file().orElse(null), config.walFetchEnvironment(),
                 List.of());
-    }
-
-    /** An explicitly named backup must end before the target, or PostgreSQL cannot reach the target. */
-    private static void checkPrecedes(BackupInfo backup, RecoveryTarget target) {
-        if (target.lsn() != null && backup.stopLsn().compareTo(target.lsn()) > 0) {
-            throw new InvalidRequestException("Cannot recover backup " + backup.name() + " to LSN " + target.lsn()
-                    + ": the backup ends at " + backup.stopLsn() + ", after the target (HINT: use LATEST to pick the newest "
-                    + "backup before the target, or an older backup); nothing was changed");
-        }
-        if (target.time() != null && !backup.finishTime().isBefore(target.time())) {
-            LoggerFactory.getLogger(BackupFetchCommand.class).warn("Backup {} finished at {} UTC, not before the recovery "
-                    + "target {}; if the target lies before the backup's end, PostgreSQL stops with a FATAL error "
-                    + "(HINT: LATEST picks the newest backup that finished before the target)", backup.name(),
-                    UTC.format(backup.finishTime()), target.settings().get("recovery_target_time"));
-        }
     }
 
     private static String afterRecovery(Map<String, String> settings, boolean standby) {

@@ -1,6 +1,5 @@
 package io.walkeeper.cli;
 
-import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.RecoveryTarget;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,22 +90,6 @@ class BackupFetchOptionsTest {
         assertEquals(Map.of(), target("/r", "LATEST", "--recovery-target-action", "promote").settings());
         assertEquals(Map.of("recovery_target_name", "p"),
                 target("/r", "LATEST", "--recovery-target-name", "p", "--recovery-target-inclusive", "true").settings());
-    }
-
-    @Test
-    void latestWithTimeOrLsnSelectsTheNewestBackupBeforeTheTarget() {
-        RecoveryTarget time = RecoveryTarget.time(Instant.parse("2026-11-21T10:15:03Z"));
-        BackupSelector s = BackupFetchCommand.selector("LATEST", time);
-        assertEquals(time, s.target());
-        assertNull(s.name());
-        assertEquals(RecoveryTarget.lsn(Lsn.parse("0/5000000")),
-                BackupFetchCommand.selector("latest", RecoveryTarget.lsn(Lsn.parse("0/5000000"))).target());
-        BackupSelector named = BackupFetchCommand.selector("base_000000010000000000000004", time);
-        assertEquals("base_000000010000000000000004", named.name());
-        assertNull(named.target());
-        BackupSelector xid = BackupFetchCommand.selector("LATEST", RecoveryTarget.xid("42"));
-        assertNull(xid.name());
-        assertNull(xid.target());
     }
 
     @Test

@@ -1,9 +1,14 @@
 package io.walkeeper.core.io;
 
+import io.walkeeper.api.ErrorCode;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.WalKeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +54,31 @@ public final class Workers {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits for one worker's result. A {@link WalKeeperException} thrown by the worker is thrown
+     * as it is; anything else becomes a {@link StorageException} saying what failed.
+     *
+     * @param future the worker's future
+     * @param what what the worker did, for messages ("Reading a backup part")
+     * @param onInterrupt what an interrupt means for the caller ("no manifest was written")
+     * @param <T> the result type
+     * @return the result
+     */
+    public static <T> T await(Future<T> future, String what, String onInterrupt) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WalKeeperException(ErrorCode.INTERRUPTED, what + " was interrupted; " + onInterrupt, e);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof WalKeeperException w) {
+                throw w;
+            }
+            throw new StorageException(what + " failed: " + c, c);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -18,7 +19,7 @@ import java.util.Properties;
  * requires start and stop on the same session. Chooses {@code pg_backup_start/stop} (15+) or
  * {@code pg_start_backup/pg_stop_backup} with {@code exclusive => false} (12 to 14).
  */
-public final class PgSession implements AutoCloseable {
+public final class PgSession implements BackupSession {
     private final Connection connection;
     private final PgConnection settings;
     private final int versionNum;
@@ -83,6 +84,7 @@ public final class PgSession implements AutoCloseable {
     }
 
     /** @return {@code server_version_num}, e.g. 150018 */
+    @Override
     public int versionNum() {
         return versionNum;
     }
@@ -105,46 +107,55 @@ public final class PgSession implements AutoCloseable {
     }
 
     /** @return the server's {@code data_directory} (needs superuser or pg_read_all_settings) */
+    @Override
     public String dataDirectory() {
         return queryString("SELECT current_setting('data_directory')");
     }
 
     /** @return the cluster's system identifier */
+    @Override
     public long systemIdentifier() {
         return Long.parseUnsignedLong(queryString("SELECT system_identifier::text FROM pg_control_system()"));
     }
 
     /** @return the WAL segment size in bytes */
+    @Override
     public long walSegmentSize() {
         return Long.parseLong(queryString("SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'"));
     }
 
     /** @return the data page size in bytes */
+    @Override
     public int blockSize() {
         return Integer.parseInt(queryString("SELECT current_setting('block_size')"));
     }
 
     /** @return blocks per relation segment file ({@code RELSEG_SIZE}, 131072 by default) */
+    @Override
     public long blocksPerSegment() {
         return Long.parseLong(queryString("SELECT setting FROM pg_settings WHERE name = 'segment_size'"));
     }
 
     /** @return whether page checksums are on */
+    @Override
     public boolean dataChecksums() {
         return "on".equals(queryString("SELECT current_setting('data_checksums')"));
     }
 
     /** @return whether the server is a standby */
+    @Override
     public boolean inRecovery() {
         return Boolean.parseBoolean(queryString("SELECT pg_is_in_recovery()::text"));
     }
 
     /** @return {@code archive_mode} */
+    @Override
     public String archiveMode() {
         return queryString("SELECT current_setting('archive_mode')");
     }
 
     /** @return the timeline of the latest checkpoint */
+    @Override
     public TimelineId checkpointTimeline() {
         return TimelineId.of(Long.parseLong(queryString("SELECT timeline_id::text FROM pg_control_checkpoint()")));
     }
@@ -156,6 +167,7 @@ public final class PgSession implements AutoCloseable {
      * @param fast request an immediate checkpoint
      * @return the start LSN
      */
+    @Override
     public Lsn startBackup(String label, boolean fast) {
         String sql = versionNum >= 150000 ? "SELECT pg_backup_start(?, ?)::text" : "SELECT pg_start_backup(?, ?, false)::text";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -172,21 +184,12 @@ public final class PgSession implements AutoCloseable {
     }
 
     /**
-     * What {@code pg_backup_stop} returned.
-     *
-     * @param stopLsn the stop LSN
-     * @param labelFile the backup_label content
-     * @param tablespaceMap the tablespace_map content (may be empty)
-     */
-    public record StopResult(Lsn stopLsn, String labelFile, String tablespaceMap) {
-    }
-
-    /**
      * Stops the backup started on this session, without waiting for WAL archiving (the caller
      * checks the repository itself).
      *
      * @return the stop LSN, backup_label and tablespace_map
      */
+    @Override
     public StopResult stopBackup() {
         String sql = versionNum >= 150000
                 ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
@@ -198,6 +201,20 @@ public final class PgSession implements AutoCloseable {
         } catch (SQLException e) {
             throw new PostgresException("Cannot stop backup on " + settings + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public String server() {
+        return settings.toString();
+    }
+
+    @Override
+    public Optional<String> statsTempDirectory() {
+        if (versionNum >= 150000) {
+            return Optional.empty();
+        }
+        String dir = queryString("SELECT current_setting('stats_temp_directory')");
+        return dir.startsWith("/") ? Optional.empty() : Optional.of(dir);
     }
 
     @Override

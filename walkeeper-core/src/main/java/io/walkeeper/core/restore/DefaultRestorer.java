@@ -2,17 +2,18 @@ package io.walkeeper.core.restore;
 
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConfigurationException;
-import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.IntegrityException;
+import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.api.Lsn;
 import io.walkeeper.api.NotFoundException;
+import io.walkeeper.api.RecoveryTarget;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.RestoreResult;
 import io.walkeeper.api.Restorer;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.VerificationResult;
 import io.walkeeper.api.WalSegmentName;
-import io.walkeeper.api.WalKeeperException;
-import io.walkeeper.core.backup.DefaultBackupRepository;
+import io.walkeeper.core.backup.BackupCatalogue;
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
@@ -36,7 +37,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -85,7 +85,8 @@ public final class DefaultRestorer implements Restorer {
                     + "from the archive (HINT: the CLI writes its own wal-fetch; from code use withRestoreCommand(...))");
         }
         Instant started = Instant.now();
-        BackupManifest selected = DefaultBackupRepository.selectManifest(repository, request.backup());
+        BackupManifest selected = new BackupCatalogue(repository).select(selectorFor(request));
+        refuseIfAfterTarget(selected, request);
         BackupManifest manifest = repository.readTrustedManifest(selected.name(), request.acceptUnsignedManifests());
         List<BackupManifest> chain = chain(manifest, request.acceptUnsignedManifests());
         RestoreTargets targets = RestoreTargets.of(manifest, request);
@@ -114,6 +115,38 @@ public final class DefaultRestorer implements Restorer {
         }
     }
 
+    /**
+     * The recovery target is given once, in the request: {@link BackupSelector#latest()} with a
+     * time or LSN target means the newest backup that finished before it (a backup that ends
+     * after the target cannot reach it; PostgreSQL would refuse to start).
+     */
+    static BackupSelector selectorFor(RestoreRequest request) {
+        BackupSelector s = request.backup();
+        RecoveryTarget t = request.recoveryTarget();
+        if (s.name() == null && s.target() == null && (t.time() != null || t.lsn() != null)) {
+            return BackupSelector.before(t);
+        }
+        return s;
+    }
+
+    /** A backup chosen by name must end before a time or LSN target, or recovery cannot reach the target. */
+    private static void refuseIfAfterTarget(BackupManifest m, RestoreRequest request) {
+        RecoveryTarget t = request.recoveryTarget();
+        if (request.backup().name() == null) {
+            return;
+        }
+        if (t.lsn() != null && Lsn.parse(m.stopLsn()).compareTo(t.lsn()) > 0) {
+            throw new InvalidRequestException("Cannot recover backup " + m.name() + " to LSN " + t.lsn() + ": the backup ends "
+                    + "at " + m.stopLsn() + ", after the target (HINT: select the latest backup, which then means the newest "
+                    + "one before the target, or an older backup); nothing was changed");
+        }
+        if (t.time() != null && !Instant.parse(m.finishTime()).isBefore(t.time())) {
+            throw new InvalidRequestException("Cannot recover backup " + m.name() + " to " + t.time() + ": the backup "
+                    + "finished at " + m.finishTime() + ", not before the target (HINT: select the latest backup, which then "
+                    + "means the newest one that finished before the target, or an older backup); nothing was changed");
+        }
+    }
+
     @Override
     public VerificationResult verify(BackupSelector selector) {
         return verify(selector, false);
@@ -121,7 +154,7 @@ public final class DefaultRestorer implements Restorer {
 
     @Override
     public VerificationResult verify(BackupSelector selector, boolean acceptUnsignedManifests) {
-        BackupManifest manifest = DefaultBackupRepository.selectManifest(repository, selector);
+        BackupManifest manifest = new BackupCatalogue(repository).select(selector);
         List<String> problems = new ArrayList<>();
         List<BackupManifest> chain;
         try {
@@ -146,7 +179,7 @@ public final class DefaultRestorer implements Restorer {
                 }
                 for (Future<Long> f : futures) {
                     try {
-                        bytes += await(f);
+                        bytes += Workers.await(f, "Verifying a backup part", "the verification is incomplete");
                         parts++;
                     } catch (IntegrityException | NotFoundException e) {
                         problems.add(e.getMessage().replace("; the restore was undone", ""));
@@ -343,7 +376,7 @@ public final class DefaultRestorer implements Restorer {
                 futures.add(pool.submit(() -> x.extract(p)));
             }
             for (Future<?> f : futures) {
-                await(f);
+                Workers.await(f, "Reading a backup part", "a restore removes what it wrote");
             }
         } finally {
             Workers.stopAndWait(pool);
@@ -384,17 +417,4 @@ public final class DefaultRestorer implements Restorer {
         }
     }
 
-    private static <T> T await(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WalKeeperException(ErrorCode.INTERRUPTED, "Interrupted while reading backup parts (a restore removes what it wrote)", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof WalKeeperException w) {
-                throw w;
-            }
-            throw new StorageException("Reading a backup part failed: " + e.getCause(), e.getCause());
-        }
-    }
 }

@@ -1,0 +1,75 @@
+package io.walkeeper.core.backup;
+
+import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.BackupSelector;
+import io.walkeeper.api.Lsn;
+import io.walkeeper.api.NotFoundException;
+import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.Repository;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The completed backups of a repository: listing, finding by name and choosing one for a
+ * selector. A backup is here once its manifest is stored, and not before.
+ */
+public final class BackupCatalogue {
+    private final Repository repository;
+
+    /**
+     * Creates the catalogue.
+     *
+     * @param repository the repository
+     */
+    public BackupCatalogue(Repository repository) {
+        this.repository = repository;
+    }
+
+    /** @return every completed backup, oldest first */
+    public List<BackupInfo> list() {
+        return repository.manifests().stream().map(BackupManifest::toInfo).toList();
+    }
+
+    /**
+     * Finds a backup by name.
+     *
+     * @param name the backup's name
+     * @return the backup, or empty if no completed backup has that name
+     */
+    public Optional<BackupInfo> find(String name) {
+        return repository.readManifest(name).map(BackupManifest::toInfo);
+    }
+
+    /**
+     * Chooses a backup's manifest: the named one; else the newest that finished before the
+     * selector's time or LSN target, if it has one; else the newest.
+     *
+     * @param selector what to choose
+     * @return the manifest
+     * @throws NotFoundException if nothing matches
+     */
+    public BackupManifest select(BackupSelector selector) {
+        if (selector.name() != null) {
+            return repository.readManifest(selector.name()).orElseThrow(() -> new NotFoundException("No completed backup named '"
+                    + selector.name() + "' in " + repository.store().location()
+                    + " (HINT: list the backups to see their names)"));
+        }
+        List<BackupManifest> all = new ArrayList<>(repository.manifests());
+        if (selector.target() != null) {
+            var t = selector.target();
+            if (t.time() != null) {
+                all.removeIf(m -> !Instant.parse(m.finishTime()).isBefore(t.time()));
+            } else if (t.lsn() != null) {
+                all.removeIf(m -> Lsn.parse(m.stopLsn()).compareTo(t.lsn()) > 0);
+            }
+        }
+        return all.stream().max(Comparator.comparing(BackupManifest::finishTime))
+                .orElseThrow(() -> new NotFoundException("No completed backup " + (selector.target() != null
+                        ? "that finished before " + selector.target() + " " : "") + "in " + repository.store().location()
+                        + " (HINT: take a backup first)"));
+    }
+}

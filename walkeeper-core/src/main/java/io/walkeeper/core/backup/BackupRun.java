@@ -1,0 +1,306 @@
+package io.walkeeper.core.backup;
+
+import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.BackupKind;
+import io.walkeeper.api.BackupRequest;
+import io.walkeeper.api.ConflictException;
+import io.walkeeper.api.ErrorCode;
+import io.walkeeper.api.Lsn;
+import io.walkeeper.api.PostgresException;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.TimelineId;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.api.WalSegmentName;
+import io.walkeeper.core.pg.BackupSession;
+import io.walkeeper.core.repo.BackupLease;
+import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.repo.RepositoryLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One {@code backup-push}, in the phases it goes through: {@link #preflight} (is this the
+ * server's data directory, is WAL archived, does the repository belong to this cluster),
+ * {@link #start} (delta parent, non-exclusive backup start), {@link #reserve} (the lease that
+ * claims the name), {@link #copy} (files into tar parts in parallel, {@code pg_control} last),
+ * {@link #stopAndWaitForWal} (backup stop, then every WAL segment the backup needs in the archive)
+ * and {@link #commit} (the manifest, which makes the backup listed). A run that fails after the
+ * reservation removes exactly the objects it created, and keeps them all when it cannot tell
+ * whether its manifest was stored.
+ */
+final class BackupRun {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);
+    private static final Pattern START_TIMELINE = Pattern.compile("(?m)^START TIMELINE: (\\d+)");
+
+    private final Repository repository;
+    private final BackupSession pg;
+    private final Path dataDirectory;
+    private final BackupSettings settings;
+    private final BackupRequest request;
+    private final DeltaPlanner planner;
+    /** Set when a failure leaves it unknown whether the manifest was stored: then no part may be deleted. */
+    private boolean keepParts;
+
+    BackupRun(Repository repository, BackupSession pg, Path dataDirectory, BackupSettings settings, BackupRequest request) {
+        this.repository = repository;
+        this.pg = pg;
+        this.dataDirectory = dataDirectory;
+        this.settings = settings;
+        this.request = request;
+        this.planner = new DeltaPlanner(repository, settings);
+    }
+
+    /** What is known once PostgreSQL has started the backup. */
+    record Started(ClusterFacts cluster, Instant startTime, Lsn start, TimelineId timeline, WalSegmentName startSegment,
+                   BackupManifest parent) {
+        String baseName() {
+            return "base_" + startSegment + (parent == null ? "" : "_D_" + parent.startWalSegment());
+        }
+    }
+
+    /** What the copy wrote. */
+    record Copied(List<BackupManifest.Part> parts, List<BackupManifest.FileEntry> files, List<BackupManifest.Tablespace> tablespaces) {
+    }
+
+    /** Where the backup stopped and which WAL it needs. */
+    record Stopped(BackupSession.StopResult stop, TimelineId timeline, WalSegmentName stopSegment) {
+    }
+
+    /** Runs every phase. */
+    BackupInfo run() {
+        Instant startTime = Instant.now();
+        ClusterFacts cluster = preflight();
+        Started started = start(cluster, planner.candidate(request, cluster), startTime);
+        try (LeaseHolder lease = reserve(started)) {
+            return copyStopCommit(lease.name(), started);
+        }
+    }
+
+    /** Checks the server, its data directory and the repository before anything is started or written. */
+    ClusterFacts preflight() {
+        return Preflight.check(pg, dataDirectory, repository);
+    }
+
+    /** Starts the backup on the server and settles the delta parent against the start LSN and timeline. */
+    Started start(ClusterFacts cluster, BackupManifest candidate, Instant startTime) {
+        Lsn start = pg.startBackup("walkeeper " + startTime, request.fastCheckpoint());
+        TimelineId timeline = pg.checkpointTimeline();
+        WalSegmentName startSegment = WalSegmentName.containing(timeline, start, cluster.segSize());
+        return new Started(cluster, startTime, start, timeline, startSegment, planner.confirm(candidate, timeline, start));
+    }
+
+    /** Claims the backup's name with a lease, which retention sees while the run lasts. */
+    LeaseHolder reserve(Started b) {
+        BackupLease template = new BackupLease(null, null, null, 0, b.startTime().toString(), null, b.timeline().asLong(),
+                b.start().toString(), b.startSegment().toString(), b.parent() == null ? null : b.parent().name());
+        return LeaseHolder.acquire(repository, b.baseName(), template, settings.leaseTimeout());
+    }
+
+    private BackupInfo copyStopCommit(String name, Started b) {
+        BackupManifest parent = b.parent();
+        LOG.info("Backup {} started at {} on timeline {}{}{}", name, b.start(), b.timeline(),
+                b.cluster().standby() ? " (standby)" : "", parent == null ? "" : " as a delta of " + parent.name());
+        BackupContext context = new BackupContext(b.cluster().blockSize(), b.cluster().blocksPerSegment(),
+                b.cluster().checksums(), b.start().value(), b.startTime(), request.failOnCorruptPage(),
+                parent == null ? null : filesByPath(parent), parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
+        try {
+            Copied copied = copy(name, b, context);
+            Stopped stopped = stopAndWaitForWal(b);
+            return commit(name, b, copied, stopped, context);
+        } catch (RuntimeException | IOException e) {
+            if (!keepParts) {
+                removeCreated(context.createdKeys());
+            }
+            if (e instanceof IOException io) {
+                throw new StorageException("Backup " + name + " failed while reading " + b.cluster().dataDir() + ": "
+                        + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** Streams the data directory into parts, {@code pg_control} in a part of its own, written last. */
+    Copied copy(String name, Started b, BackupContext context) throws IOException {
+        Path dataDir = b.cluster().dataDir();
+        String prefix = RepositoryLayout.backupPrefix(name);
+        DataDirectoryWalker.Result walk = new DataDirectoryWalker(dataDir, b.cluster().version() / 10000,
+                b.cluster().extraExcluded()).walk();
+        List<BackupManifest.FileEntry> files = new ArrayList<>();
+        walk.entries().stream().filter(SourceFile::directory).forEach(d -> files.add(
+                BackupManifest.FileEntry.directory(d.archivePath(), d.mode(), d.mtime().toString())));
+        PartUploads.Result written = new PartUploads(repository, settings).write(prefix, walk.entries(), context);
+        List<BackupManifest.Part> parts = new ArrayList<>(written.parts());
+        files.addAll(written.files());
+        PartWriter.Written control = new PartWriter(repository, prefix, context).write("pg_control", List.of(walk.pgControl()));
+        if (control.files().isEmpty()) {
+            throw new PostgresException("global/pg_control vanished from " + dataDir + " during the backup");
+        }
+        parts.add(control.part());
+        files.addAll(control.files());
+        return new Copied(parts, files, walk.tablespaces());
+    }
+
+    /** Stops the backup and waits until every WAL segment from its start to its stop is archived. */
+    Stopped stopAndWaitForWal(Started b) {
+        BackupSession.StopResult stop = pg.stopBackup();
+        TimelineId labelTimeline = labelTimeline(stop.labelFile(), b.timeline());
+        WalSegmentName stopSegment = new WalSegmentName(labelTimeline,
+                stop.stopLsn().previousSegmentNumber(b.cluster().segSize()), b.cluster().segSize());
+        if (stopSegment.compareTo(b.startSegment()) < 0) {
+            stopSegment = b.startSegment();
+        }
+        waitForWal(b.startSegment(), stopSegment, b.cluster().standby());
+        return new Stopped(stop, labelTimeline, stopSegment);
+    }
+
+    /** Writes the manifest, which makes the backup listed; before that, checks its delta parent is still there. */
+    BackupInfo commit(String name, Started b, Copied copied, Stopped stopped, BackupContext context) {
+        BackupManifest parent = b.parent();
+        checkParentStillThere(name, parent);
+        ClusterFacts c = b.cluster();
+        long stored = copied.parts().stream().mapToLong(BackupManifest.Part::storedSize).sum();
+        BackupKind kind = parent == null ? BackupKind.FULL : BackupKind.DELTA;
+        BackupManifest manifest = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, kind.name(),
+                parent == null ? null : parent.name(), stopped.timeline().asLong(), b.start().toString(),
+                stopped.stop().stopLsn().toString(), b.startSegment().toString(), stopped.stopSegment().toString(),
+                b.startTime().toString(), Instant.now().toString(), c.version(), Long.toUnsignedString(c.sysid()),
+                c.checksums(), c.segSize(), c.blockSize(), request.permanent(), request.labels(), stopped.stop().labelFile(),
+                stopped.stop().tablespaceMap(), copied.tablespaces(), repository.format().codec().name(),
+                context.bytesRead.get(), stored, copied.parts(), copied.files(), context.statistics(stored),
+                context.corruptPages());
+        try {
+            repository.writeManifest(manifest, context::creating);
+        } catch (RuntimeException e) {
+            Optional<BackupInfo> landed = manifestLanded(manifest, e);
+            if (landed.isPresent()) {
+                return landed.get();
+            }
+            throw e;
+        }
+        logCompleted(manifest);
+        return manifest.toInfo();
+    }
+
+    private static void logCompleted(BackupManifest manifest) {
+        var st = manifest.statistics();
+        LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged), {} bytes read, "
+                + "{} pages scanned, {} pages stored, {} bytes stored in {} parts", manifest.name(), manifest.kind(),
+                manifest.parent() == null ? "" : " of " + manifest.parent(),
+                manifest.files().stream().filter(f -> !f.isDirectory()).count(), st.filesStoredWhole(),
+                st.filesStoredAsDelta(), st.filesSkippedUnchanged(), st.bytesRead(), st.pagesScanned(), st.pagesStored(),
+                st.bytesStored(), manifest.parts().size());
+        if (!manifest.corruptPages().isEmpty()) {
+            LOG.warn("Backup {} read {} data pages whose checksum is wrong: {} (HINT: check the storage and run "
+                    + "pg_amcheck; the backup holds the pages as they are on disk)", manifest.name(),
+                    manifest.corruptPages().size(), manifest.corruptPages());
+        }
+    }
+
+    private static Map<String, BackupManifest.FileEntry> filesByPath(BackupManifest m) {
+        Map<String, BackupManifest.FileEntry> out = new HashMap<>();
+        for (BackupManifest.FileEntry f : m.files()) {
+            out.put(f.path(), f);
+        }
+        return out;
+    }
+
+    private static TimelineId labelTimeline(String label, TimelineId fallback) {
+        Matcher m = START_TIMELINE.matcher(label);
+        return m.find() ? TimelineId.of(Long.parseLong(m.group(1))) : fallback;
+    }
+
+    /**
+     * Just before the manifest makes a delta visible: its parent, chosen when the backup began,
+     * must still be in the repository, which retention run at the same time could have removed.
+     * Without the parent the delta would be listed but could not be restored.
+     */
+    private void checkParentStillThere(String name, BackupManifest parent) {
+        if (parent != null && repository.readManifest(parent.name()).isEmpty()) {
+            throw new ConflictException("Backup " + name + " is not usable: its parent " + parent.name() + " was deleted "
+                    + "while it ran (retention at the same time?); nothing was listed (HINT: take the backup again)");
+        }
+    }
+
+    private void waitForWal(WalSegmentName first, WalSegmentName last, boolean standby) {
+        Instant deadline = Instant.now().plus(settings.walArchiveTimeout());
+        WalSegmentName next = first;
+        while (next.compareTo(last) <= 0) {
+            if (repository.findWal(next.toString()).isPresent()) {
+                next = next.next();
+                continue;
+            }
+            if (Instant.now().isAfter(deadline) && standby) {
+                throw new PostgresException("Backup taken on a standby is not usable: WAL segment " + next + ", which it "
+                        + "needs, did not reach the archive within " + settings.walArchiveTimeout().toSeconds() + " s. A standby "
+                        + "does not switch WAL segments: the primary archives a segment once it is full or switched; nothing "
+                        + "was listed (HINT: set archive_timeout on the primary (e.g. 60s) so that it switches segments when "
+                        + "writes are few, or run SELECT pg_switch_wal() on the primary during the backup, and allow the "
+                        + "backup more time to wait for WAL)");
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new PostgresException("Backup is not usable: WAL segment " + next + " did not reach the archive within "
+                        + settings.walArchiveTimeout().toSeconds() + " s (HINT: check that archive_command runs "
+                        + "'walkeeper wal-push %p' with this storage, and look for archiver errors in the server log)");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WalKeeperException(ErrorCode.INTERRUPTED, "Interrupted while waiting for WAL " + next, e);
+            }
+        }
+    }
+
+    /**
+     * After the manifest write reported a failure: if the manifest is stored (the write landed but
+     * its success was lost), the backup is complete; if it cannot be told, or a different manifest
+     * is stored, nothing may be deleted, since a stored manifest must never point at removed parts.
+     */
+    private Optional<BackupInfo> manifestLanded(BackupManifest ours, RuntimeException failure) {
+        Optional<BackupManifest> stored;
+        try {
+            stored = repository.readManifest(ours.name());
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            keepParts = true;
+            throw new StorageException("Backup " + ours.name() + ": writing its manifest failed (" + failure.getMessage()
+                    + ") and the repository cannot tell whether it was stored, so its parts are kept (HINT: list the "
+                    + "backups once the storage answers: if " + ours.name() + " is listed it is complete; otherwise delete "
+                    + "backups/" + ours.name() + "/)", failure);
+        }
+        if (stored.isPresent() && stored.get().parts().equals(ours.parts())) {
+            LOG.info("Backup {}: its manifest was stored although the write reported {}; the backup is complete",
+                    ours.name(), failure.toString());
+            logCompleted(stored.get());
+            return Optional.of(stored.get().toInfo());
+        }
+        if (stored.isPresent()) {
+            LOG.error("Backup {}: a different manifest of that name is stored; nothing is deleted", ours.name());
+            keepParts = true;
+            throw failure;
+        }
+        return Optional.empty();
+    }
+
+    /** After a failure: removes the objects this run created, and nothing else (its lease still reserves the name). */
+    private void removeCreated(List<String> keys) {
+        try {
+            repository.store().delete(keys);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove the parts of the failed backup ({}): {}", keys, e.getMessage());
+        }
+    }
+}

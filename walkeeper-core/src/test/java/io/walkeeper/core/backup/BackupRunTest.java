@@ -1,0 +1,289 @@
+package io.walkeeper.core.backup;
+
+import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.BackupKind;
+import io.walkeeper.api.BackupRequest;
+import io.walkeeper.api.BackupSelector;
+import io.walkeeper.api.ConflictException;
+import io.walkeeper.api.DeltaOrigin;
+import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.api.Lsn;
+import io.walkeeper.api.PostgresException;
+import io.walkeeper.api.RestoreRequest;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.ObjectFormat;
+import io.walkeeper.core.repo.Providers;
+import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.core.restore.DefaultRestorer;
+import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.testkit.BlobOperation;
+import io.walkeeper.testkit.FaultyBlobStore;
+import io.walkeeper.testkit.InMemoryBlobStore;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The phases of a backup run against a scripted PostgreSQL session and an in-memory store:
+ * what each refuses before anything is started or written, that a completed run restores the
+ * data directory, and what a failure at each later phase leaves behind (only ever the objects
+ * of other runs). The ITs reach these paths with a real server, slowly; here each takes
+ * milliseconds.
+ */
+class BackupRunTest {
+    private static final String START_SEGMENT = "000000010000000000000002";
+
+    @TempDir
+    Path tmp;
+
+    private Path data;
+    private ScriptedSession pg;
+    private FaultyBlobStore store;
+    private Repository repo;
+
+    @BeforeEach
+    void cluster() throws IOException {
+        data = tmp.resolve("data");
+        pg = new ScriptedSession(data);
+        Files.createDirectories(data.resolve("global"));
+        Files.createDirectories(data.resolve("base/5"));
+        Files.createDirectories(data.resolve("pg_wal"));
+        byte[] control = new byte[8192];
+        new Random(1).nextBytes(control);
+        ByteBuffer.wrap(control).order(ByteOrder.LITTLE_ENDIAN).putLong(0, pg.systemIdentifier);
+        Files.write(data.resolve("global/pg_control"), control);
+        Files.writeString(data.resolve("PG_VERSION"), "16\n");
+        Random r = new Random(2);
+        for (int i = 0; i < 6; i++) {
+            byte[] rel = new byte[8192 * (1 + i)];
+            for (int page = 0; page <= i; page++) {
+                heapPage(rel, page * 8192, r);
+            }
+            Files.write(data.resolve("base/5/" + (16384 + i)), rel);
+        }
+        Files.write(data.resolve("pg_wal/" + START_SEGMENT), new byte[1024]);
+        store = new FaultyBlobStore(new InMemoryBlobStore());
+        repo = new Repository(store, new ObjectFormat(Providers.codec("none").configure(Map.of()), null, null,
+                Providers.codecs()));
+    }
+
+    /** A page with a valid header (no checksum) and random tuple bytes in its upper half. */
+    private static void heapPage(byte[] rel, int off, Random r) {
+        ByteBuffer b = ByteBuffer.wrap(rel, off, 8192).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(off, 0x0100_0000L); // pd_lsn: before the backup starts
+        b.putShort(off + 12, (short) 64); // pd_lower
+        b.putShort(off + 14, (short) 4096); // pd_upper
+        b.putShort(off + 16, (short) 8192); // pd_special
+        b.putShort(off + 18, (short) (8192 | 4)); // page size and layout version
+        byte[] tuples = new byte[4096];
+        r.nextBytes(tuples);
+        System.arraycopy(tuples, 0, rel, off + 4096, 4096);
+    }
+
+    private static BackupSettings settings(Duration walWait, int deltaSteps) {
+        return new BackupSettings(1 << 20, 2, walWait, deltaSteps, DeltaOrigin.LATEST, Duration.ofMinutes(1));
+    }
+
+    private BackupRun run(BackupRequest request) {
+        return new BackupRun(repo, pg, data, settings(Duration.ofSeconds(5), 3), request);
+    }
+
+    private void archive(String segment) {
+        store.create(repo.format().keyFor(RepositoryLayout.walBase(segment)), out -> out.write(new byte[16]));
+    }
+
+    private Set<String> keys() {
+        try (Stream<BlobInfo> s = store.list("")) {
+            return s.map(BlobInfo::key).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    private Set<String> backupKeys() {
+        return keys().stream().filter(k -> k.startsWith(RepositoryLayout.BACKUPS_PREFIX)).collect(Collectors.toSet());
+    }
+
+    @Test
+    void preflightRefusesADirectoryThatIsNotTheServers() throws IOException {
+        pg.dataDirectory = Files.createDirectories(tmp.resolve("other")).toString();
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> run(BackupRequest.auto()).run());
+        assertTrue(e.getMessage().contains("is not the data directory of the server at scripted server"), e.getMessage());
+        assertEquals(List.of(), pg.calls, "nothing may be started");
+        assertEquals(Set.of(), keys(), "nothing may be written");
+    }
+
+    @Test
+    void preflightRefusesAPgControlOfAnotherCluster() {
+        pg.systemIdentifier = 42;
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> run(BackupRequest.auto()).run());
+        assertTrue(e.getMessage().contains("its pg_control has system identifier 7000000000000000001 but the server at "
+                + "scripted server reports 42"), e.getMessage());
+        assertEquals(Set.of(), keys());
+    }
+
+    @Test
+    void preflightRefusesARepositoryOfAnotherCluster() {
+        repo.checkCluster(42, 160004, 16L << 20);
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> run(BackupRequest.auto()).preflight());
+        assertTrue(e.getMessage().contains("belongs to the cluster with system identifier 42"), e.getMessage());
+        assertEquals(List.of(), pg.calls);
+    }
+
+    @Test
+    void preflightRefusesArchiveModeOffOnAPrimaryOnly() {
+        pg.archiveMode = "off";
+        PostgresException e = assertThrows(PostgresException.class, () -> run(BackupRequest.auto()).preflight());
+        assertTrue(e.getMessage().contains("archive_mode is off"), e.getMessage());
+        pg.standby = true;
+        ClusterFacts facts = run(BackupRequest.auto()).preflight();
+        assertTrue(facts.standby(), "a standby's archive_mode is the primary's business");
+        assertEquals(data.toAbsolutePath().normalize(), facts.dataDir());
+    }
+
+    @Test
+    void aCompletedRunIsListedWithoutItsLeaseAndRestoresTheDataDirectory() throws IOException {
+        archive(START_SEGMENT);
+        BackupInfo info = run(BackupRequest.full()).run();
+        assertEquals("base_" + START_SEGMENT, info.name());
+        assertEquals(List.of(), repo.readManifest(info.name()).orElseThrow().corruptPages());
+        assertEquals(BackupKind.FULL, info.kind());
+        assertEquals(List.of("start", "stop"), pg.calls);
+        assertEquals(List.of(), repo.leases(), "the lease ends with the run");
+        BackupManifest m = repo.readManifest(info.name()).orElseThrow();
+        assertEquals(START_SEGMENT, m.startWalSegment());
+        assertEquals(START_SEGMENT, m.stopWalSegment(), "a stop inside the start segment needs that segment only");
+        assertTrue(m.parts().get(m.parts().size() - 1).key().endsWith("pg_control.tar"),
+                "pg_control is in the last part: " + m.parts());
+
+        Path restored = tmp.resolve("restored");
+        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.named(info.name()), restored)
+                .withRestoreCommand("false"));
+        for (String f : List.of("global/pg_control", "PG_VERSION", "base/5/16384", "base/5/16389")) {
+            assertArrayEquals(Files.readAllBytes(data.resolve(f)), Files.readAllBytes(restored.resolve(f)), f);
+        }
+        assertFalse(Files.exists(restored.resolve("pg_wal/" + START_SEGMENT)), "pg_wal's contents are not backed up");
+    }
+
+    @Test
+    void aStandbyRunWhoseWalNeverArrivesIsNotListedAndLeavesNoParts() {
+        pg.standby = true;
+        PostgresException e = assertThrows(PostgresException.class,
+                () -> new BackupRun(repo, pg, data, settings(Duration.ofMillis(300), 0), BackupRequest.full()).run());
+        assertTrue(e.getMessage().contains("WAL segment " + START_SEGMENT) && e.getMessage().contains("archive_timeout"),
+                e.getMessage());
+        assertEquals(List.of("start", "stop"), pg.calls);
+        assertEquals(Set.of(), backupKeys(), "parts and lease removed, no manifest");
+    }
+
+    @Test
+    void aPartThatCannotBeWrittenRemovesOnlyWhatThisRunCreated() {
+        archive(START_SEGMENT);
+        // another run's object under a name this run does not take
+        store.create("backups/base_000000010000000000000001/part_0001.tar", out -> out.write(1));
+        store.when(BlobOperation.CREATE).key(k -> k.endsWith("pg_control.tar")).always().failNonRetryable();
+        assertThrows(StorageException.class, () -> run(BackupRequest.full()).run());
+        assertEquals(List.of("start"), pg.calls, "a failed copy never stops the backup: closing the session aborts it");
+        assertEquals(Set.of("backups/base_000000010000000000000001/part_0001.tar"), backupKeys());
+    }
+
+    @Test
+    void aManifestWriteWhoseAnswerWasLostCompletesTheBackup() {
+        archive(START_SEGMENT);
+        store.when(BlobOperation.CREATE).key(k -> k.startsWith("backups/") && k.endsWith(".json")).once().loseResponse();
+        BackupInfo info = run(BackupRequest.full()).run();
+        assertTrue(repo.readManifest(info.name()).isPresent());
+        assertTrue(backupKeys().stream().anyMatch(k -> k.endsWith("part_0001.tar")), backupKeys().toString());
+    }
+
+    @Test
+    void whenItCannotBeToldWhetherTheManifestWasStoredEveryPartIsKept() {
+        archive(START_SEGMENT);
+        store.when(BlobOperation.CREATE).key(k -> k.startsWith("backups/") && k.endsWith(".json")).once().loseResponse();
+        store.when(BlobOperation.GET).key(k -> k.startsWith("backups/") && k.endsWith(".json")).always().failRetryable();
+        StorageException e = assertThrows(StorageException.class, () -> run(BackupRequest.full()).run());
+        assertTrue(e.getMessage().contains("so its parts are kept"), e.getMessage());
+        store.clearFaults();
+        BackupManifest stored = repo.readManifest("base_" + START_SEGMENT).orElseThrow();
+        for (BackupManifest.Part p : stored.parts()) {
+            String key = RepositoryLayout.backupPrefix(stored.name()) + p.key();
+            assertTrue(store.head(key).isPresent(), "a stored manifest must never point at a removed part: " + key);
+        }
+    }
+
+    @Test
+    void aDeltaWhoseParentIsDeletedWhileItRunsIsNotListed() {
+        archive(START_SEGMENT);
+        BackupInfo parent = run(BackupRequest.full()).run();
+        pg.start = Lsn.parse("0/3000028");
+        pg.stop = Lsn.parse("0/3000100");
+        archive("000000010000000000000003");
+        pg.duringStop = () -> store.delete(List.of(RepositoryLayout.manifestKey(parent.name())));
+        Set<String> before = backupKeys();
+        ConflictException e = assertThrows(ConflictException.class, () -> run(BackupRequest.auto()).run());
+        assertTrue(e.getMessage().contains("its parent " + parent.name() + " was deleted while it ran"), e.getMessage());
+        Set<String> expected = new TreeSet<>(before);
+        expected.remove(RepositoryLayout.manifestKey(parent.name()));
+        assertEquals(expected, new TreeSet<>(backupKeys()), "the delta's parts are gone, nothing else");
+    }
+
+    @Test
+    void aCandidateParentThatEndsAfterThisStartIsNotUsed() {
+        archive(START_SEGMENT);
+        BackupInfo parent = run(BackupRequest.full()).run();
+        BackupManifest candidate = repo.readManifest(parent.name()).orElseThrow();
+        BackupRun next = run(BackupRequest.auto());
+        ClusterFacts facts = next.preflight();
+        assertEquals(candidate.name(), new DeltaPlanner(repo, settings(Duration.ofSeconds(1), 3))
+                .candidate(BackupRequest.auto(), facts).name(), "by policy, the parent would be the newest backup");
+        pg.start = Lsn.parse("0/1000028"); // the cluster was rewound to before the parent ended
+        BackupRun.Started started = next.start(facts, candidate, Instant.now());
+        assertNull(started.parent(), "a delta against a parent from a later point would restore wrong pages");
+        assertEquals("base_000000010000000000000001", started.baseName());
+    }
+
+    @Test
+    void anInterruptedWaitForWalIsReportedAsAnInterrupt() throws Exception {
+        WalKeeperException[] thrown = new WalKeeperException[1];
+        Thread t = new Thread(() -> {
+            try {
+                new BackupRun(repo, pg, data, settings(Duration.ofMinutes(5), 0), BackupRequest.full()).run();
+            } catch (WalKeeperException e) {
+                thrown[0] = e;
+            }
+        });
+        t.start();
+        while (!pg.calls.contains("stop")) {
+            Thread.sleep(10);
+        }
+        t.interrupt();
+        t.join(10_000);
+        assertFalse(t.isAlive());
+        assertTrue(thrown[0] != null && thrown[0].getMessage().contains("waiting for WAL " + START_SEGMENT),
+                String.valueOf(thrown[0]));
+        assertEquals(Set.of(), backupKeys());
+    }
+}
