@@ -96,7 +96,7 @@ final class MessageDecryptor {
     private InputStream decrypt(CiphertextSource raw, PGPObjectFactory outer, PGPEncryptedDataList list,
                                 List<PGPPublicKeyEncryptedData> sessions) throws IOException {
         Set<Long> recipients = new LinkedHashSet<>();
-        PGPException failure = null;
+        Exception failure = null;
         for (PGPPublicKeyEncryptedData session : sessions) {
             KeyIdentifier recipient = session.getKeyIdentifier();
             recipients.add(recipient.getKeyId());
@@ -107,7 +107,9 @@ final class MessageDecryptor {
                 PGPSessionKey sessionKey;
                 try {
                     sessionKey = session.getSessionKey(new BcPublicKeyDataDecryptorFactory(privateKey));
-                } catch (PGPException e) {
+                } catch (PGPException | RuntimeException e) {
+                    // a key that is not the recipient's fails either way: Bouncy Castle throws an
+                    // unchecked DataLengthException when the encrypted session key exceeds its RSA modulus
                     failure = e;
                     continue;
                 }

@@ -226,6 +226,24 @@ class OpenPgpCipherTest {
     }
 
     /**
+     * A message to a hidden recipient is tried with every decryption key the private key holds;
+     * a wrong RSA key may fail with an unchecked Bouncy Castle error (ciphertext above its
+     * modulus) instead of a {@code PGPException}, and that must not stop the search. Forty
+     * messages make the wrong key's unchecked failure all but certain to appear.
+     */
+    @Test
+    void hiddenRecipientsFindTheirKeyWhateverTheWrongKeysThrow() throws Exception {
+        StreamCipher cipher = PROVIDER.configure(TestKeys.otherFull());
+        for (int i = 0; i < 40; i++) {
+            byte[] plain = random(100 + i, 1000);
+            byte[] hidden = handMade(new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256).setWithIntegrityPacket(true),
+                    g -> g.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(otherEncryptionKey()).setUseWildcardRecipient(true)),
+                    false, plain);
+            assertArrayEquals(plain, decrypt(cipher, hidden), "message " + i);
+        }
+    }
+
+    /**
      * Every byte of a small message, flipped in two ways, fails. The flips change bit 4, or bits
      * 0 and 7: flipping only bits 0-2 of the bit count of the RSA-encrypted session key can leave
      * its byte length, and so the session key and the content, unchanged, as in every OpenPGP
