@@ -7,13 +7,16 @@ import java.util.Objects;
 
 /**
  * What to restore, where, and how recovery should proceed afterwards. Immutable; start with
- * {@link #of(BackupSelector, Path)} and refine with the {@code with…} methods.
+ * {@link #of(BackupSelector, Path, String)} and refine with the {@code with…} methods. The
+ * recovery target is given here once: with {@link BackupSelector#latest()} and a time or LSN
+ * target, the restorer takes the newest backup that finished before the target.
  *
  * @param backup which backup to restore
  * @param targetDirectory the new data directory; must be absent or empty
  * @param recoveryTarget where recovery stops
  * @param standby write {@code standby.signal} instead of {@code recovery.signal}
- * @param restoreCommand the {@code restore_command} PostgreSQL runs to fetch WAL from the archive
+ * @param restoreCommand the {@code restore_command} PostgreSQL runs to fetch WAL from the archive;
+ *     {@link WalCommands#restoreCommand(Path, Path)} writes the one that runs walkeeper
  * @param tablespaceMapping tablespace OID (as text) to the directory to restore it into; tablespaces
  *     not listed are restored to their original location
  * @param acceptUnsignedManifests restore a backup whose manifest carries no signature although the
@@ -33,6 +36,14 @@ public record RestoreRequest(
     public RestoreRequest {
         Objects.requireNonNull(backup, "backup");
         Objects.requireNonNull(targetDirectory, "targetDirectory");
+        if (restoreCommand == null || restoreCommand.isBlank()) {
+            throw new InvalidRequestException("A restore needs a restore_command, which the recovered server runs to "
+                    + "fetch WAL from the archive (HINT: WalCommands.restoreCommand(launcher, configFile) writes the one "
+                    + "that runs walkeeper's wal-fetch)");
+        }
+        if (restoreCommand.indexOf('\n') >= 0 || restoreCommand.indexOf('\r') >= 0) {
+            throw new InvalidRequestException("A restore_command must be one line: " + restoreCommand.strip());
+        }
         recoveryTarget = recoveryTarget == null ? RecoveryTarget.latest() : recoveryTarget;
         tablespaceMapping = tablespaceMapping == null ? Map.of() : Map.copyOf(tablespaceMapping);
     }
@@ -43,10 +54,13 @@ public record RestoreRequest(
      *
      * @param backup which backup
      * @param targetDirectory the new data directory
+     * @param restoreCommand the {@code restore_command} the recovered server runs, with
+     *     PostgreSQL's {@code %f} and {@code %p} placeholders; see {@link WalCommands}
      * @return the request
+     * @throws InvalidRequestException if the restore command is blank or not one line
      */
-    public static RestoreRequest of(BackupSelector backup, Path targetDirectory) {
-        return new RestoreRequest(backup, targetDirectory, RecoveryTarget.latest(), false, null, Map.of(), false);
+    public static RestoreRequest of(BackupSelector backup, Path targetDirectory, String restoreCommand) {
+        return new RestoreRequest(backup, targetDirectory, RecoveryTarget.latest(), false, restoreCommand, Map.of(), false);
     }
 
     /**

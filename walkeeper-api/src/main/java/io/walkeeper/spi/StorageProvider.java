@@ -7,6 +7,24 @@ import java.util.Set;
 /**
  * Opens {@link BlobStore}s for one or more URI schemes. Found with {@link java.util.ServiceLoader}:
  * list the implementation in {@code META-INF/services/io.walkeeper.spi.StorageProvider}.
+ *
+ * <p><b>Settings.</b> A provider owns one namespace of setting keys, named after itself
+ * ({@code s3.}, {@code azure.}, {@code gcs.}, {@code file.}; a custom provider picks its own, e.g.
+ * {@code acme.}). {@link #open} receives the settings given for the store, without the shared
+ * {@code storage.} keys (which the engine's retry layer reads). It must refuse an unknown key of
+ * its own namespace with a {@link io.walkeeper.api.ConfigurationException} that names the key, so
+ * that a misspelt setting is never ignored; the built-in cloud providers also refuse keys of
+ * another provider's namespace (a GCS key given to S3 is a misconfiguration).
+ *
+ * <p><b>Errors.</b> A store throws {@link io.walkeeper.api.StorageException} for a failed call,
+ * {@linkplain io.walkeeper.api.StorageException#isRetryable() retryable} when the same call may
+ * succeed if tried again (a time-out, a connection reset, throttling, a server error: HTTP 429
+ * and 5xx) and not retryable when it cannot (missing bucket or container, denied access, wrong
+ * region, bad credentials, a malformed request). The engine retries only retryable failures,
+ * with back-off, so a non-retryable error must say what to fix. A store never retries by
+ * itself.
+ *
+ * <p>A new back end is checked with {@code BlobStoreContractTest} from {@code walkeeper-testkit}.
  */
 public interface StorageProvider {
 

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The {@code brotli} codec: one raw brotli stream (RFC 7932, readable by the {@code brotli}
@@ -30,7 +29,7 @@ import java.util.Set;
  * exactly what was written. Both cost together about a quarter of the compression speed.
  * Uses brotli4j's native library, loaded on first use. Immutable and thread-safe.
  */
-public final class BrotliCodec implements CompressionCodec {
+public final class BrotliCodec extends LevelledCodec {
 
     /** The codec's name, {@value}. */
     public static final String NAME = "brotli";
@@ -45,25 +44,18 @@ public final class BrotliCodec implements CompressionCodec {
     /** The highest accepted quality, {@value}; 10 and 11 are very slow. */
     public static final int QUALITY_MAX = 11;
 
-    private final int quality;
-
     /** Creates the codec at the default quality; used by {@link java.util.ServiceLoader}. */
     public BrotliCodec() {
         this(QUALITY_DEFAULT);
     }
 
     private BrotliCodec(int quality) {
-        this.quality = quality;
+        super(NAME, EXTENSION, QUALITY, QUALITY_MIN, QUALITY_MAX, QUALITY_DEFAULT, quality);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String extension() {
-        return EXTENSION;
+    CompressionCodec withLevel(int value) {
+        return new BrotliCodec(value);
     }
 
     /**
@@ -72,23 +64,7 @@ public final class BrotliCodec implements CompressionCodec {
      * @return the quality
      */
     public int quality() {
-        return quality;
-    }
-
-    /**
-     * Returns a codec with the given settings; only {@value #QUALITY} is accepted. Settings that
-     * are absent keep their defaults (not this codec's values).
-     *
-     * @param settings codec settings
-     * @return the configured codec
-     * @throws io.walkeeper.api.ConfigurationException if a key is unknown or the quality is not an
-     *     integer in range
-     */
-    @Override
-    public CompressionCodec configure(Map<String, String> settings) {
-        CodecSettings.rejectUnknown(NAME, settings, Set.of(QUALITY));
-        int parsed = CodecSettings.intInRange(NAME, settings, QUALITY, QUALITY_MIN, QUALITY_MAX, QUALITY_DEFAULT);
-        return parsed == quality ? this : new BrotliCodec(parsed);
+        return level;
     }
 
     /**
@@ -106,7 +82,7 @@ public final class BrotliCodec implements CompressionCodec {
     public OutputStream compress(OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
         ensureNativeLibrary();
-        Encoder.Parameters parameters = Encoder.Parameters.create(quality);
+        Encoder.Parameters parameters = Encoder.Parameters.create(level);
         return new VerifyingBrotliOutputStream(out, compressed -> new BrotliOutputStream(compressed, parameters,
                 VerifyingBrotliOutputStream.ENCODER_INPUT_SIZE));
     }
@@ -133,8 +109,4 @@ public final class BrotliCodec implements CompressionCodec {
         }
     }
 
-    @Override
-    public String toString() {
-        return NAME + "(quality " + quality + ")";
-    }
 }

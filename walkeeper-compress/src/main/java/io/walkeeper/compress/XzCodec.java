@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.tukaani.xz.LZMA2Options;
@@ -28,7 +27,7 @@ import org.tukaani.xz.UnsupportedOptionsException;
  * streams that need more than {@value #DECODER_MEMORY_LIMIT_KIB} KiB, far above what any preset
  * needs. Immutable and thread-safe.
  */
-public final class XzCodec implements CompressionCodec {
+public final class XzCodec extends LevelledCodec {
 
     /** The codec's name, {@value}. */
     public static final String NAME = "xz";
@@ -46,25 +45,18 @@ public final class XzCodec implements CompressionCodec {
     /** A corrupt header cannot make the decoder allocate more than this, in KiB (preset 9 needs 65 MiB). */
     private static final int DECODER_MEMORY_LIMIT_KIB = 256 * 1024;
 
-    private final int preset;
-
     /** Creates the codec with the default preset; used by {@link java.util.ServiceLoader}. */
     public XzCodec() {
         this(PRESET_DEFAULT);
     }
 
     private XzCodec(int preset) {
-        this.preset = preset;
+        super(NAME, EXTENSION, PRESET, PRESET_MIN, PRESET_MAX, PRESET_DEFAULT, preset);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String extension() {
-        return EXTENSION;
+    CompressionCodec withLevel(int value) {
+        return new XzCodec(value);
     }
 
     /**
@@ -73,23 +65,7 @@ public final class XzCodec implements CompressionCodec {
      * @return the preset
      */
     public int preset() {
-        return preset;
-    }
-
-    /**
-     * Returns a codec with the given settings; only {@value #PRESET} is accepted. Settings that
-     * are absent keep their defaults (not this codec's values).
-     *
-     * @param settings codec settings
-     * @return the configured codec
-     * @throws io.walkeeper.api.ConfigurationException if a key is unknown or the preset is not an
-     *     integer in range
-     */
-    @Override
-    public CompressionCodec configure(Map<String, String> settings) {
-        CodecSettings.rejectUnknown(NAME, settings, Set.of(PRESET));
-        int parsed = CodecSettings.intInRange(NAME, settings, PRESET, PRESET_MIN, PRESET_MAX, PRESET_DEFAULT);
-        return parsed == preset ? this : new XzCodec(parsed);
+        return level;
     }
 
     /**
@@ -105,9 +81,9 @@ public final class XzCodec implements CompressionCodec {
         Objects.requireNonNull(out, "out");
         LZMA2Options options;
         try {
-            options = new LZMA2Options(preset);
+            options = new LZMA2Options(level);
         } catch (UnsupportedOptionsException e) {
-            throw new IllegalStateException("xz preset " + preset + " was checked by configure()", e);
+            throw new IllegalStateException("xz preset " + level + " was checked by configure()", e);
         }
         // XZOutputStream's default integrity check is CRC64
         return XZCompressorOutputStream.builder().setOutputStream(out).setLzma2Options(options).get();
@@ -136,8 +112,4 @@ public final class XzCodec implements CompressionCodec {
         return new DecoderInputStream(NAME, xz);
     }
 
-    @Override
-    public String toString() {
-        return NAME + "(preset " + preset + ")";
-    }
 }

@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The {@code zstd} codec: the Zstandard frame format (readable by the {@code zstd} command-line
@@ -21,7 +20,7 @@ import java.util.Set;
  * <p>Decoding verifies the content checksum and fails with an {@link IOException} when the input
  * is empty, ends inside a frame, or is corrupt. Immutable and thread-safe.
  */
-public final class ZstdCodec implements CompressionCodec {
+public final class ZstdCodec extends LevelledCodec {
 
     /** The codec's name, {@value}. */
     public static final String NAME = "zstd";
@@ -36,25 +35,18 @@ public final class ZstdCodec implements CompressionCodec {
     /** The highest accepted level, {@value}; levels above 19 need much more memory. */
     public static final int LEVEL_MAX = 22;
 
-    private final int level;
-
     /** Creates the codec at the default level; used by {@link java.util.ServiceLoader}. */
     public ZstdCodec() {
         this(LEVEL_DEFAULT);
     }
 
     private ZstdCodec(int level) {
-        this.level = level;
+        super(NAME, EXTENSION, LEVEL, LEVEL_MIN, LEVEL_MAX, LEVEL_DEFAULT, level);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public String extension() {
-        return EXTENSION;
+    CompressionCodec withLevel(int value) {
+        return new ZstdCodec(value);
     }
 
     /**
@@ -64,21 +56,6 @@ public final class ZstdCodec implements CompressionCodec {
      */
     public int level() {
         return level;
-    }
-
-    /**
-     * Returns a codec with the given settings; only {@value #LEVEL} is accepted. Settings that are
-     * absent keep their defaults (not this codec's values).
-     *
-     * @param settings codec settings
-     * @return the configured codec
-     * @throws io.walkeeper.api.ConfigurationException if a key is unknown or the level is not an integer in range
-     */
-    @Override
-    public CompressionCodec configure(Map<String, String> settings) {
-        CodecSettings.rejectUnknown(NAME, settings, Set.of(LEVEL));
-        int parsed = CodecSettings.intInRange(NAME, settings, LEVEL, LEVEL_MIN, LEVEL_MAX, LEVEL_DEFAULT);
-        return parsed == level ? this : new ZstdCodec(parsed);
     }
 
     /**
@@ -123,8 +100,4 @@ public final class ZstdCodec implements CompressionCodec {
         return new DecoderInputStream(NAME, zstd);
     }
 
-    @Override
-    public String toString() {
-        return NAME + "(level " + level + ")";
-    }
 }

@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * repository and restorer. Build one with {@link #builder()}; it is immutable and thread-safe,
  * and closing it closes the storage it opened.
  *
+ * <p>Over 300 lines because the builder is the one public place where every setting is named,
+ * checked and documented; the engine's work lives in the packages it wires together.
+ *
  * <pre>{@code
  * try (WalKeeper wk = WalKeeper.builder()
  *         .storage(URI.create("file:///var/backups/pg"), Map.of())
@@ -59,8 +62,8 @@ public final class WalKeeper implements AutoCloseable {
             this.store = RetryingBlobStore.wrap(b.blobStore, StorageOptions.from(storageOptions), false);
         } else {
             if (b.storage == null) {
-                throw new ConfigurationException("No storage configured (HINT: set WALKEEPER_STORAGE, e.g. file:///var/backups/pg, "
-                        + "or call .storage(uri, settings) on the builder)");
+                throw new ConfigurationException("No storage configured (HINT: call storage(URI, settings), e.g. with "
+                        + "file:///var/backups/pg, or storage(BlobStore) on the builder)");
             }
             storageOptions.putAll(b.storageSettings);
             StorageOptions options = StorageOptions.from(storageOptions);

@@ -5,7 +5,7 @@ import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.VerificationResult;
 import io.walkeeper.spi.BlobInfo;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

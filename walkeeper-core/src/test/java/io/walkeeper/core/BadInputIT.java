@@ -9,7 +9,7 @@ import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.PostgresException;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.spi.BlobInfo;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +84,7 @@ class BadInputIT {
     }
 
     private RestoreRequest restoreInto(Path dir) {
-        return RestoreRequest.of(BackupSelector.named(backup.name()), dir).withRestoreCommand("false");
+        return RestoreRequest.of(BackupSelector.named(backup.name()), dir, "false");
     }
 
     @Test
@@ -155,7 +155,7 @@ class BadInputIT {
             assertTrue(e.getMessage().contains(key), e.getMessage());
             Path dest = work.resolve("restore-bad-manifest");
             assertThrows(IntegrityException.class, () -> wk.restorer().restore(
-                    RestoreRequest.of(BackupSelector.named("base_0000000100000000000000AA"), dest).withRestoreCommand("false")));
+                    RestoreRequest.of(BackupSelector.named("base_0000000100000000000000AA"), dest, "false")));
             assertFalse(Files.exists(dest));
         } finally {
             wk.store().delete(List.of(key));

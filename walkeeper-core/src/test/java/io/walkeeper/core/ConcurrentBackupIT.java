@@ -17,7 +17,7 @@ import io.walkeeper.storage.s3.S3Settings;
 import io.walkeeper.storage.s3.S3StorageProvider;
 import io.walkeeper.testkit.BlobOperation;
 import io.walkeeper.testkit.FaultyBlobStore;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -161,8 +161,7 @@ class ConcurrentBackupIT {
         }
         primary.grantToPostgresUser(fetched);
         Path restored = tmp.resolve("restored");
-        archiver.restorer().restore(RestoreRequest.of(BackupSelector.latest(), restored)
-                .withRestoreCommand("cp " + fetched + "/%f %p")
+        archiver.restorer().restore(RestoreRequest.of(BackupSelector.latest(), restored, "cp " + fetched + "/%f %p")
                 .target(RecoveryTarget.latest().withAction(RecoveryTargetAction.PROMOTE)));
         try (PostgresCluster back = PostgresCluster.existing(restored, primary.binDir(), 0)) {
             back.start();

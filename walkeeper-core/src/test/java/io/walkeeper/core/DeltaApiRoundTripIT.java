@@ -11,7 +11,7 @@ import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.RestoreResult;
 import io.walkeeper.api.WalFetchResult;
 import io.walkeeper.spi.BlobInfo;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,8 +101,7 @@ class DeltaApiRoundTripIT {
                 }
                 source.grantToPostgresUser(fetched);
                 Path restored = tmp.resolve("restored");
-                RestoreResult result = wk.restorer().restore(RestoreRequest.of(BackupSelector.named(d2.name()), restored)
-                        .withRestoreCommand("cp " + fetched + "/%f %p")
+                RestoreResult result = wk.restorer().restore(RestoreRequest.of(BackupSelector.named(d2.name()), restored, "cp " + fetched + "/%f %p")
                         .target(RecoveryTarget.latest().withAction(RecoveryTargetAction.PROMOTE)));
                 assertEquals(d2.name(), result.backup().name());
                 try (PostgresCluster back = PostgresCluster.existing(restored, source.binDir(), 0)) {

@@ -10,8 +10,8 @@ import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.RestoreResult;
 import io.walkeeper.api.WalFetchResult;
 import io.walkeeper.spi.BlobInfo;
-import io.walkeeper.testkit.PgbenchRun;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PgbenchRun;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,8 +97,7 @@ class JavaApiRoundTripIT {
                 source.grantToPostgresUser(fetched);
 
                 Path restored = tmp.resolve("restored");
-                RestoreResult result = wk.restorer().restore(RestoreRequest.of(BackupSelector.latest(), restored)
-                        .withRestoreCommand("cp " + fetched + "/%f %p")
+                RestoreResult result = wk.restorer().restore(RestoreRequest.of(BackupSelector.latest(), restored, "cp " + fetched + "/%f %p")
                         .target(RecoveryTarget.latest().withAction(RecoveryTargetAction.PROMOTE)));
                 assertEquals(backup.name(), result.backup().name());
                 assertTrue(Files.exists(restored.resolve("recovery.signal")));

@@ -15,7 +15,7 @@ import io.walkeeper.storage.fs.FsBlobStore;
 import io.walkeeper.testkit.BlobOperation;
 import io.walkeeper.testkit.FaultRule;
 import io.walkeeper.testkit.FaultyBlobStore;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,8 +84,7 @@ class RetentionAcrossTimelinesIT {
             }
 
             Path pitr = tmp.resolve("pitr");
-            archive.restorer().restore(RestoreRequest.of(BackupSelector.named(old.name()), pitr)
-                    .withRestoreCommand("cp " + fetchAll(archive, "fetched1") + "/%f %p")
+            archive.restorer().restore(RestoreRequest.of(BackupSelector.named(old.name()), pitr, "cp " + fetchAll(archive, "fetched1") + "/%f %p")
                     .target(RecoveryTarget.time(Instant.parse(targetTime))
                             .withAction(RecoveryTargetAction.PROMOTE)));
             try (PostgresCluster promoted = PostgresCluster.existing(pitr, bin, 0)) {
@@ -124,8 +123,7 @@ class RetentionAcrossTimelinesIT {
                 assertEquals(onTimeline2.startWalSegment(), result.oldestWalSegmentKept());
 
                 Path restored = tmp.resolve("restored");
-                archive.restorer().restore(RestoreRequest.of(BackupSelector.latest(), restored)
-                        .withRestoreCommand("cp " + fetchAll(archive, "fetched2") + "/%f %p")
+                archive.restorer().restore(RestoreRequest.of(BackupSelector.latest(), restored, "cp " + fetchAll(archive, "fetched2") + "/%f %p")
                         .target(RecoveryTarget.latest().withAction(RecoveryTargetAction.PROMOTE)));
                 try (PostgresCluster back = PostgresCluster.existing(restored, bin, 0)) {
                     back.start();

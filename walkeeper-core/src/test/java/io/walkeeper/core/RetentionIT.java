@@ -17,7 +17,7 @@ import io.walkeeper.storage.fs.FsBlobStore;
 import io.walkeeper.testkit.BlobOperation;
 import io.walkeeper.testkit.FaultRule;
 import io.walkeeper.testkit.FaultyBlobStore;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,8 +130,7 @@ class RetentionIT {
                 }
                 source.grantToPostgresUser(fetched);
                 Path restored = tmp.resolve("restored");
-                wk.restorer().restore(RestoreRequest.of(BackupSelector.named(delta2.name()), restored)
-                        .withRestoreCommand("cp " + fetched + "/%f %p")
+                wk.restorer().restore(RestoreRequest.of(BackupSelector.named(delta2.name()), restored, "cp " + fetched + "/%f %p")
                         .target(RecoveryTarget.latest().withAction(RecoveryTargetAction.PROMOTE)));
                 try (PostgresCluster back = PostgresCluster.existing(restored, source.binDir(), 0)) {
                     back.start();

@@ -18,7 +18,7 @@ import io.walkeeper.testkit.BlobCall;
 import io.walkeeper.testkit.BlobOperation;
 import io.walkeeper.testkit.FaultRule;
 import io.walkeeper.testkit.FaultyBlobStore;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -398,7 +398,7 @@ abstract class StorageFaultScenarios {
     private void verifyRestorable(BackupInfo backup, String what) throws IOException {
         Path dest = work.resolve("verify");
         try {
-            wk.restorer().restore(RestoreRequest.of(BackupSelector.named(backup.name()), dest).withRestoreCommand("false"));
+            wk.restorer().restore(RestoreRequest.of(BackupSelector.named(backup.name()), dest, "false"));
             assertTrue(Files.isRegularFile(dest.resolve("global/pg_control")), what);
             verified++;
         } catch (WalKeeperException e) {
@@ -421,8 +421,7 @@ abstract class StorageFaultScenarios {
         }
         pg.grantToPostgresUser(wal);
         Path dest = work.resolve("started-" + backup.name());
-        wk.restorer().restore(RestoreRequest.of(BackupSelector.named(backup.name()), dest)
-                .withRestoreCommand("cp " + wal + "/%f %p")
+        wk.restorer().restore(RestoreRequest.of(BackupSelector.named(backup.name()), dest, "cp " + wal + "/%f %p")
                 .target(RecoveryTarget.immediate().withAction(RecoveryTargetAction.PROMOTE)));
         try (PostgresCluster back = PostgresCluster.existing(dest, pg.binDir(), 0)) {
             back.start();

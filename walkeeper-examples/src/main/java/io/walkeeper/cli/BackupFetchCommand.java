@@ -80,11 +80,11 @@ public final class BackupFetchCommand implements Callable<Integer> {
         RecoveryTarget target = recovery.toTarget();
         BackupSelector selector = BackupSelector.named(backupName);
         CliConfiguration config = root.configuration();
-        RestoreRequest request = RestoreRequest.of(selector, destination.toAbsolutePath().normalize())
+        RestoreRequest request = RestoreRequest.of(selector, destination.toAbsolutePath().normalize(),
+                        restoreCommand != null ? restoreCommand : defaultRestoreCommand(config))
                 .target(target)
                 .withStandby(standby)
-                .withUnsignedManifestsAccepted(acceptUnsigned)
-                .withRestoreCommand(restoreCommand != null ? restoreCommand : defaultRestoreCommand(config));
+                .withUnsignedManifestsAccepted(acceptUnsigned);
         for (var e : tablespaceMapping.entrySet()) {
             if (!e.getKey().matches("\\d{1,10}")) {
                 throw new CommandLine.ParameterException(cl, "--tablespace-mapping needs OID=DIR with a numeric OID, not '"

@@ -2,7 +2,7 @@ package io.walkeeper.cli;
 
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.core.WalKeeper;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package io.walkeeper.cli;
 
 import io.walkeeper.api.ConfigurationException;
-import io.walkeeper.testkit.CommandRunner;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.CommandRunner;
+import io.walkeeper.pgfixture.PostgresCluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

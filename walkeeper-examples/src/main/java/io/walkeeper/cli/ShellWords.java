@@ -1,5 +1,7 @@
 package io.walkeeper.cli;
 
+import io.walkeeper.api.WalCommands;
+
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -19,7 +21,7 @@ public final class ShellWords {
      * @return the word in single quotes, inner single quotes written as {@code '\''}
      */
     public static String quote(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
+        return WalCommands.quote(word);
     }
 
     /**
@@ -57,6 +59,6 @@ public final class ShellWords {
      * @return the text with every {@code %} doubled
      */
     public static String escapePercent(String text) {
-        return text.replace("%", "%%");
+        return WalCommands.escapePercent(text);
     }
 }

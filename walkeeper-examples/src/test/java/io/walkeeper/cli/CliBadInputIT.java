@@ -1,7 +1,7 @@
 package io.walkeeper.cli;
 
-import io.walkeeper.testkit.CommandRunner;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.CommandRunner;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

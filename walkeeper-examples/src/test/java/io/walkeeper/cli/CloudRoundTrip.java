@@ -1,6 +1,6 @@
 package io.walkeeper.cli;
 
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.walkeeper.cli;
 
-import io.walkeeper.testkit.ClusterException;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.ClusterException;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

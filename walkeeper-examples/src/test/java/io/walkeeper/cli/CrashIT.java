@@ -8,8 +8,8 @@ import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.VerificationResult;
 import io.walkeeper.core.WalKeeper;
 import io.walkeeper.spi.BlobInfo;
-import io.walkeeper.testkit.ClusterException;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.ClusterException;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -449,8 +449,7 @@ class CrashIT {
             }
         }
         source.grantToPostgresUser(wal);
-        wk.restorer().restore(RestoreRequest.of(BackupSelector.named(newest.name()), dest)
-                .withRestoreCommand("cp " + wal + "/%f %p")
+        wk.restorer().restore(RestoreRequest.of(BackupSelector.named(newest.name()), dest, "cp " + wal + "/%f %p")
                 .target(RecoveryTarget.latest().withAction(RecoveryTargetAction.PROMOTE)));
         Files.writeString(dest.resolve("postgresql.auto.conf"), "archive_mode = off\n",
                 java.nio.file.StandardOpenOption.APPEND);

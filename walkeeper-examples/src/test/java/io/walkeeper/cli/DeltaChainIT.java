@@ -3,7 +3,7 @@ package io.walkeeper.cli;
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.BackupStatistics;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

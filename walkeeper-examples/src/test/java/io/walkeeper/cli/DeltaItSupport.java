@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.core.WalKeeper;
-import io.walkeeper.testkit.CommandResult;
-import io.walkeeper.testkit.CommandRunner;
-import io.walkeeper.testkit.PgbenchRun;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.CommandResult;
+import io.walkeeper.pgfixture.CommandRunner;
+import io.walkeeper.pgfixture.PgbenchRun;
+import io.walkeeper.pgfixture.PostgresCluster;
 
 import java.io.IOException;
 import java.net.URI;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupKind;
 import io.walkeeper.compress.Lz4Codec;
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

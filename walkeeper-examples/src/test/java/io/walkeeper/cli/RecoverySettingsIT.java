@@ -1,6 +1,6 @@
 package io.walkeeper.cli;
 
-import io.walkeeper.testkit.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.walkeeper.cli;
 
-import io.walkeeper.testkit.PgbenchRun;
-import io.walkeeper.testkit.PostgresCluster;
-import io.walkeeper.testkit.PostgresClusterBuilder;
+import io.walkeeper.pgfixture.PgbenchRun;
+import io.walkeeper.pgfixture.PostgresCluster;
+import io.walkeeper.pgfixture.PostgresClusterBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;

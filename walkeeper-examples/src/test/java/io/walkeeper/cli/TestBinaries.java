@@ -1,6 +1,6 @@
 package io.walkeeper.cli;
 
-import io.walkeeper.testkit.PgBinaries;
+import io.walkeeper.pgfixture.PgBinaries;
 
 import java.io.IOException;
 import java.nio.file.Path;

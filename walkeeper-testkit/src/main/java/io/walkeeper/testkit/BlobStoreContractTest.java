@@ -371,6 +371,65 @@ public abstract class BlobStoreContractTest {
         assertThrows(NotFoundException.class, () -> store.get("d1/d2").close());
     }
 
+    /**
+     * A key may also be the start of other keys ({@code d} and {@code d/x}), written in either
+     * order: both are objects, listed, read and deleted on their own. A store that maps keys onto
+     * directories must not let one hide or block the other.
+     */
+    @Test
+    public void keyThatIsAlsoAFolderPrefix() {
+        store.put("d", writing(utf8("the file d")));
+        store.put("d/x", writing(utf8("the file d/x")));
+        store.create("e/x", writing(utf8("the file e/x")));
+        store.create("e", writing(utf8("the file e")));
+        assertEquals(List.of("d", "d/x", "e", "e/x"), keys(""));
+        assertEquals(List.of("d/x"), keys("d/"));
+        assertArrayEquals(utf8("the file d"), read(store, "d"));
+        assertArrayEquals(utf8("the file e/x"), read(store, "e/x"));
+        store.delete(List.of("d", "e/x"));
+        assertEquals(List.of("d/x", "e"), keys(""));
+        assertArrayEquals(utf8("the file d/x"), read(store, "d/x"));
+        assertArrayEquals(utf8("the file e"), read(store, "e"));
+    }
+
+    /**
+     * Deleting the last key under a prefix leaves the prefix usable: nothing is listed under it,
+     * and keys under it (and the prefix itself as a key) can be created again.
+     */
+    @Test
+    public void prefixIsUsableAfterItsLastKeyIsDeleted() {
+        store.create("p/q/r", writing(utf8("one")));
+        store.delete(List.of("p/q/r"));
+        assertEquals(List.of(), keys("p/"));
+        assertEquals(List.of(), keys(""));
+        store.create("p/q/r", writing(utf8("two")));
+        store.create("p/q", writing(utf8("three")));
+        assertArrayEquals(utf8("two"), read(store, "p/q/r"));
+        assertArrayEquals(utf8("three"), read(store, "p/q"));
+        assertEquals(List.of("p/q", "p/q/r"), keys("p/"));
+    }
+
+    /**
+     * A writer may close the stream it was given: the object is then stored complete, once, by
+     * create and by put alike.
+     */
+    @Test
+    public void writerThatClosesTheStreamItself() {
+        byte[] content = ContractPayloads.random(11, 300_000);
+        store.create("closed/created", out -> {
+            out.write(content);
+            out.close();
+        });
+        store.put("closed/put", out -> {
+            out.write(content);
+            out.close();
+            out.close();
+        });
+        assertArrayEquals(content, read(store, "closed/created"));
+        assertArrayEquals(content, read(store, "closed/put"));
+        assertEquals(content.length, store.head("closed/put").orElseThrow().size());
+    }
+
     /** Keys with every legal punctuation character, spaces and non-ASCII text round-trip. */
     @Test
     public void unusualCharactersRoundTrip() {

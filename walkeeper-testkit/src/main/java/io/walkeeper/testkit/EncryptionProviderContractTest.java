@@ -257,26 +257,26 @@ public abstract class EncryptionProviderContractTest {
         StreamCipher cipher = fullCipher();
         MessageDigest written = sha256();
         MessageDigest read = sha256();
-        ChunkPipe pipe = new ChunkPipe(16);
+        StreamPipe pipe = new StreamPipe(16);
         ExecutorService writer = Executors.newSingleThreadExecutor();
         long start = System.nanoTime();
         try {
             Future<?> writing = writer.submit(() -> {
-                try (OutputStream out = cipher.encrypt(pipe.output())) {
+                try (OutputStream out = cipher.encrypt(pipe.sink())) {
                     writeRandom(out, 77, size, written);
                 } catch (Exception e) {
-                    pipe.abort(e);
+                    pipe.abortWriter(e);
                     throw e;
                 }
                 return null;
             });
             long total;
-            try (InputStream in = cipher.decrypt(pipe.input())) {
+            try (InputStream in = cipher.decrypt(pipe.source())) {
                 total = drain(in, read);
             }
             writing.get(10, TimeUnit.MINUTES);
             assertEquals(size, total, "plaintext size");
-            assertTrue(pipe.bytes() >= size, "ciphertext of " + pipe.bytes() + " bytes is not shorter than the content");
+            assertTrue(pipe.transferred() >= size, "ciphertext of " + pipe.transferred() + " bytes is not shorter than the content");
         } finally {
             writer.shutdownNow();
         }

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A bounded pipe from one writing thread to one reading thread, holding at most a few chunks, so
- * that a stream of any length can pass from a compressor to a decompressor without being kept in
- * memory. When either side gives up, the other fails with an {@link IOException} instead of
+ * that a stream of any length can pass from an encoder (a compressor, a cipher) to its decoder
+ * without being kept in memory. When either side gives up, the other fails with an {@link IOException} instead of
  * waiting forever. Counts the bytes that passed.
  */
 final class StreamPipe {

@@ -3,7 +3,9 @@
  * back end ({@link io.walkeeper.testkit.BlobStoreContractTest}) and compression codec
  * ({@link io.walkeeper.testkit.CompressionCodecContractTest}) must pass, an
  * {@link io.walkeeper.testkit.InMemoryBlobStore} for fast tests of logic, a
- * {@link io.walkeeper.testkit.FaultyBlobStore} that injects storage failures by schedule, and fixtures that run a
- * throw-away PostgreSQL cluster.
+ * {@link io.walkeeper.testkit.FaultyBlobStore} that injects storage failures by schedule, and
+ * synthetic PostgreSQL data (WAL segments, heap pages). The throw-away PostgreSQL cluster is in
+ * {@code io.walkeeper.pgfixture} (module {@code walkeeper-pgfixture}), which this module brings
+ * along.
  */
 package io.walkeeper.testkit;

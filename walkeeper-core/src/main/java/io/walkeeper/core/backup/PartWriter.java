@@ -41,6 +41,10 @@ import java.util.Optional;
  * has them and the page is older than the backup start). In a delta backup, relation main and
  * init forks are stored as their changed pages ({@link DeltaFile}); other files are stored whole
  * unless size and modification time show that the parent chain holds them as they are.
+ *
+ * <p>Over 300 lines because reading, page checking, delta encoding and the tar stream of one
+ * file interleave on the same buffer; the decisions about what to copy live in
+ * {@link DeltaPlanner} and the manifest entries.
  */
 final class PartWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PartWriter.class);

@@ -70,8 +70,20 @@ public final class Providers {
         TreeSet<String> known = new TreeSet<>();
         all.forEach(p -> known.addAll(p.schemes()));
         throw new ConfigurationException("Cannot open storage '" + Redaction.uri(location)
-                + "': no storage provider for scheme '"
-                + scheme + "' (available: " + known + "; add the provider module, e.g. walkeeper-storage-s3, to the class path)");
+                + "': no storage provider for scheme '" + scheme + "' (available: " + known + "; HINT: add the module "
+                + "that provides '" + scheme + "' to the class path" + moduleHint(scheme) + ")");
+    }
+
+    /** The built-in module for a scheme walkeeper ships a provider for, or nothing. */
+    private static String moduleHint(String scheme) {
+        String module = switch (scheme) {
+            case "file" -> "walkeeper-storage-fs";
+            case "s3" -> "walkeeper-storage-s3";
+            case "azure", "https" -> "walkeeper-storage-azure";
+            case "gs" -> "walkeeper-storage-gcs";
+            default -> null;
+        };
+        return module == null ? ", a StorageProvider registered through ServiceLoader" : ": " + module;
     }
 
     /**

@@ -22,6 +22,9 @@ import java.util.stream.Stream;
 /**
  * A walkeeper repository in a {@link BlobStore}: the descriptor, archived WAL, backups and
  * manifests, read and written in the layout of {@link RepositoryLayout}.
+ *
+ * <p>Over 300 lines because it is the single gateway to stored objects (formats, signatures,
+ * leases, WAL lookups): every read and write of the repository's layout goes through it.
  */
 public final class Repository {
     private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
@@ -280,8 +283,8 @@ public final class Repository {
                     throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " has no "
                             + "signature, although the repository is encrypted: it was written by a host without the private "
                             + "key, by a walkeeper before manifests were signed, or replaced by someone who can write to the "
-                            + "repository (HINT: if you trust it, accept unsigned manifests for this restore, e.g. "
-                            + "backup-fetch --accept-unsigned-manifest)");
+                            + "repository (HINT: if you trust it, accept unsigned manifests for this restore: "
+                            + "RestoreRequest.withUnsignedManifestsAccepted(true), or --accept-unsigned-manifest)");
                 }
                 LOG.warn("Backup {}: its manifest has no signature; restoring it because unsigned manifests are accepted",
                         name);

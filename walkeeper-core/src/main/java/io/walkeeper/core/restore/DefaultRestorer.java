@@ -1,7 +1,6 @@
 package io.walkeeper.core.restore;
 
 import io.walkeeper.api.BackupSelector;
-import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.Lsn;
@@ -47,6 +46,10 @@ import java.util.function.Supplier;
  * {@code pg_control} last, writes {@code backup_label} and {@code tablespace_map}, and configures
  * recovery ({@code recovery.signal} or {@code standby.signal} plus settings appended to
  * {@code postgresql.auto.conf}). On any failure everything it wrote is removed.
+ *
+ * <p>Over 300 lines because it orchestrates the whole restore (selection, verification,
+ * download workers, recovery settings, clean-up); files, recovery text and targets are in
+ * {@link RestoreFiles}, {@code RecoveryConfig} and {@link RestoreTargets}.
  */
 public final class DefaultRestorer implements Restorer {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRestorer.class);
@@ -80,10 +83,6 @@ public final class DefaultRestorer implements Restorer {
 
     @Override
     public RestoreResult restore(RestoreRequest request) {
-        if (request.restoreCommand() == null || request.restoreCommand().isBlank()) {
-            throw new ConfigurationException("Cannot restore: no restore_command given, so PostgreSQL could not fetch WAL "
-                    + "from the archive (HINT: the CLI writes its own wal-fetch; from code use withRestoreCommand(...))");
-        }
         Instant started = Instant.now();
         BackupManifest selected = new BackupCatalogue(repository).select(selectorFor(request));
         refuseIfAfterTarget(selected, request);

@@ -55,7 +55,8 @@ final class RestoreTargets {
             if (location.startsWith(data) || data.startsWith(location)) {
                 throw new IntegrityException("Cannot restore " + manifest.name() + ": tablespace " + oid + " would go to "
                         + location + ", which overlaps the target directory " + data + " (HINT: give it another directory "
-                        + "with --tablespace-mapping " + oid + "=DIR); nothing was changed");
+                        + "with RestoreRequest.withTablespace(\"" + oid + "\", dir), or --tablespace-mapping " + oid + "=DIR); "
+                        + "nothing was changed");
             }
             for (var other : out.entrySet()) {
                 if (location.startsWith(other.getValue()) || other.getValue().startsWith(location)) {

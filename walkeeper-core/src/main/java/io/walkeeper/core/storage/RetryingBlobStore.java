@@ -51,6 +51,9 @@ import java.util.stream.Stream;
  * ranged read from where it stopped. A create whose first attempt may have landed although it
  * reported failure (a lost response) and whose retry then finds the key taken is accepted if the
  * stored object has exactly the bytes the writer produces, and refused otherwise.
+ *
+ * <p>Over 300 lines on purpose: retries, progress deadlines, resumed reads and lost-response
+ * creates share one attempt loop, and splitting them would spread the retry rules again.
  */
 public final class RetryingBlobStore implements BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(RetryingBlobStore.class);

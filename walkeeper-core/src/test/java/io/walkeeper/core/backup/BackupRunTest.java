@@ -180,8 +180,7 @@ class BackupRunTest {
                 "pg_control is in the last part: " + m.parts());
 
         Path restored = tmp.resolve("restored");
-        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.named(info.name()), restored)
-                .withRestoreCommand("false"));
+        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.named(info.name()), restored, "false"));
         for (String f : List.of("global/pg_control", "PG_VERSION", "base/5/16384", "base/5/16389")) {
             assertArrayEquals(Files.readAllBytes(data.resolve(f)), Files.readAllBytes(restored.resolve(f)), f);
         }

@@ -106,8 +106,7 @@ class DeltaChainPropertyTest {
         }
 
         Path target = dir.resolve("restored");
-        new DefaultRestorer(repo, 3).restore(RestoreRequest.of(BackupSelector.named(parent.name()), target)
-                .withRestoreCommand("false"));
+        new DefaultRestorer(repo, 3).restore(RestoreRequest.of(BackupSelector.named(parent.name()), target, "false"));
         for (var e : files.entrySet()) {
             assertArrayEquals(e.getValue(), Files.readAllBytes(target.resolve(e.getKey())), e.getKey() + " after " + steps);
         }

@@ -65,8 +65,7 @@ class SameSizeSameMtimeTest {
                 Instant.parse("2026-01-01T02:00:00Z"), full, 10);
 
         Path restored = tmp.resolve("restored");
-        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.named(delta.name()), restored)
-                .withRestoreCommand("false"));
+        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.named(delta.name()), restored, "false"));
         assertEquals(Files.readString(conf), Files.readString(restored.resolve("postgresql.conf")));
         assertArrayEquals(vmPage, Files.readAllBytes(restored.resolve("base/1/16384_vm")));
 

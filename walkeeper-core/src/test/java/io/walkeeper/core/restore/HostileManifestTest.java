@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -87,7 +86,7 @@ class HostileManifestTest {
 
     private WalKeeperException restoreFails() {
         return assertThrows(WalKeeperException.class, () -> new DefaultRestorer(repo, 2).restore(
-                RestoreRequest.of(BackupSelector.named("base_1"), target).withRestoreCommand("fetch %f %p")));
+                RestoreRequest.of(BackupSelector.named("base_1"), target, "fetch %f %p")));
     }
 
     @Test
@@ -136,7 +135,7 @@ class HostileManifestTest {
             tablespace(m, "16384", ts.toString());
             m.put("tablespaceMap", "16384 " + precious + "\n"); // PostgreSQL's text is not trusted
         });
-        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.latest(), target).withRestoreCommand("fetch %f %p"));
+        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p"));
         assertEquals("16384 " + ts + "\n", Files.readString(target.resolve("tablespace_map")));
         assertEquals(ts, Files.readSymbolicLink(target.resolve("pg_tblspc/16384")));
         assertEquals("must survive", Files.readString(precious));

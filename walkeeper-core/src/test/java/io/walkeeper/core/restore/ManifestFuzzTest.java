@@ -35,7 +35,7 @@ class ManifestFuzzTest {
                  | WalKeeperException notAManifest) {
             return; // the repository turns these into an IntegrityException naming the manifest
         }
-        RestoreRequest request = RestoreRequest.of(BackupSelector.named("fuzz"), TARGET).withRestoreCommand("x");
+        RestoreRequest request = RestoreRequest.of(BackupSelector.named("fuzz"), TARGET, "x");
         if (remap && manifest.tablespaces() != null) {
             for (BackupManifest.Tablespace ts : manifest.tablespaces()) {
                 request = request.withTablespace(ts.oid(), Path.of("/tmp/walkeeper-fuzz-root/ts-" + ts.oid()));

@@ -74,7 +74,7 @@ class ManifestSignatureTest {
     }
 
     private RestoreRequest request(String dir) {
-        return RestoreRequest.of(BackupSelector.named("base_1"), tmp.resolve(dir)).withRestoreCommand("fetch %f %p");
+        return RestoreRequest.of(BackupSelector.named("base_1"), tmp.resolve(dir), "fetch %f %p");
     }
 
     @Test

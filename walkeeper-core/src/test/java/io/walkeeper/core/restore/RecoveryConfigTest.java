@@ -33,7 +33,7 @@ class RecoveryConfigTest {
             """;
 
     private static RestoreRequest request(RecoveryTarget target, boolean standby) {
-        return RestoreRequest.of(BackupSelector.latest(), Path.of("/restore")).withRestoreCommand("fetch %f %p")
+        return RestoreRequest.of(BackupSelector.latest(), Path.of("/restore"), "fetch %f %p")
                 .target(target).withStandby(standby);
     }
 

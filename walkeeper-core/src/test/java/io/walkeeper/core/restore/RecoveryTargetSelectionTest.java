@@ -58,7 +58,7 @@ class RecoveryTargetSelectionTest {
     }
 
     private RestoreResult restore(BackupSelector selector, RecoveryTarget target, String dir) {
-        return new DefaultRestorer(repo, 2).restore(RestoreRequest.of(selector, tmp.resolve(dir)).withRestoreCommand("x")
+        return new DefaultRestorer(repo, 2).restore(RestoreRequest.of(selector, tmp.resolve(dir), "x")
                 .target(target));
     }
 

@@ -107,8 +107,7 @@ class RestoreDurabilityTest {
         Repository repo = backupOf(tmp.resolve("data"));
         Path target = tmp.resolve("restored");
         Recording files = new Recording(target);
-        new DefaultRestorer(repo, 3, () -> files).restore(RestoreRequest.of(BackupSelector.latest(), target)
-                .withRestoreCommand("fetch %f %p"));
+        new DefaultRestorer(repo, 3, () -> files).restore(RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p"));
         List<String> ev = List.copyOf(files.events);
 
         List<String> written;
@@ -187,11 +186,11 @@ class RestoreDurabilityTest {
             }
         };
         Thread first = new Thread(() -> new DefaultRestorer(repo, 1, () -> slow).restore(
-                RestoreRequest.of(BackupSelector.latest(), target).withRestoreCommand("fetch %f %p")));
+                RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p")));
         first.start();
         firstIsWriting.await();
         ConflictException e = assertThrows(ConflictException.class, () -> new DefaultRestorer(repo, 1).restore(
-                RestoreRequest.of(BackupSelector.latest(), target).withRestoreCommand("fetch %f %p")));
+                RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p")));
         assertTrue(e.getMessage().contains("a restore is writing into it") && e.getMessage().contains("base_1"), e.getMessage());
         secondDone.countDown();
         first.join();
@@ -207,14 +206,14 @@ class RestoreDurabilityTest {
         Files.createDirectories(target.resolve("base/1"));
         Files.writeString(target.resolve(RestoreFiles.LOCK), "backup base_1, process 4242 on db1, started 2026-01-01T00:00:00Z\n");
         ConflictException e = assertThrows(ConflictException.class, () -> new DefaultRestorer(repo, 1).restore(
-                RestoreRequest.of(BackupSelector.latest(), target).withRestoreCommand("fetch %f %p")));
+                RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p")));
         assertTrue(e.getMessage().contains("process 4242") && e.getMessage().contains("empty " + target), e.getMessage());
         assertTrue(Files.exists(target.resolve(RestoreFiles.LOCK)), "nothing was changed");
         assertTrue(Files.isDirectory(target.resolve("base/1")));
 
         Files.delete(target.resolve(RestoreFiles.LOCK));
         InvalidRequestException notEmpty = assertThrows(InvalidRequestException.class, () -> new DefaultRestorer(repo, 1)
-                .restore(RestoreRequest.of(BackupSelector.latest(), target).withRestoreCommand("fetch %f %p")));
+                .restore(RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p")));
         assertTrue(notEmpty.getMessage().contains("not empty"), notEmpty.getMessage());
     }
 }

@@ -69,8 +69,7 @@ class RestoreRaceTest {
                 Thread t = new Thread(() -> {
                     try {
                         start.await();
-                        outcome.set(new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.latest(), target)
-                                .withRestoreCommand("fetch %f %p")));
+                        outcome.set(new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p")));
                     } catch (WalKeeperException e) {
                         outcome.set(e);
                     } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.walkeeper.storage.azure;
 
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.ComputingIterator;
 import io.walkeeper.storage.azure.AzureFailures.Operation;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.storage.blob.BlobContainerClient;
@@ -9,7 +10,6 @@ import com.azure.storage.blob.models.BlobItemProperties;
 import com.azure.storage.blob.models.BlobListDetails;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 
 /**
  * Iterates over the blobs under a name prefix, fetching one page (up to 5,000 blobs by default) at a time
@@ -17,14 +17,12 @@ import java.util.NoSuchElementException;
  * keys (folder markers of other tools) and directories of hierarchical-namespace accounts are
  * skipped.
  */
-final class BlobPageLister implements Iterator<BlobInfo> {
+final class BlobPageLister extends ComputingIterator<BlobInfo> {
     private final AzureBlobStore store;
     private final int rootLength;
     private final String prefix;
     private final Iterator<PagedResponse<BlobItem>> pages;
     private Iterator<BlobItem> items;
-    private BlobInfo next;
-    private boolean done;
 
     /**
      * Starts listing and fetches the first page.
@@ -50,34 +48,17 @@ final class BlobPageLister implements Iterator<BlobInfo> {
         } catch (RuntimeException e) {
             throw store.failures().translate(Operation.LIST, prefix, e);
         }
-        advance();
+        hasNext(); // the first page now, so that a missing container or denied access fails the call itself
     }
+
 
     @Override
-    public boolean hasNext() {
-        if (next == null && !done) {
-            advance();
-        }
-        return next != null;
-    }
-
-    @Override
-    public BlobInfo next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        BlobInfo result = next;
-        next = null;
-        return result;
-    }
-
-    private void advance() {
+    protected BlobInfo computeNext() {
         try {
             while (true) {
                 while (items == null || !items.hasNext()) {
                     if (!pages.hasNext()) {
-                        done = true;
-                        return;
+                        return null;
                     }
                     store.checkOpen(Operation.LIST, prefix);
                     items = pages.next().getValue().iterator();
@@ -93,11 +74,9 @@ final class BlobPageLister implements Iterator<BlobInfo> {
                     continue;
                 }
                 BlobItemProperties properties = item.getProperties();
-                next = new BlobInfo(key, properties.getContentLength(), properties.getLastModified().toInstant());
-                return;
+                return new BlobInfo(key, properties.getContentLength(), properties.getLastModified().toInstant());
             }
         } catch (RuntimeException e) {
-            done = true;
             throw store.failures().translate(Operation.LIST, prefix, e);
         }
     }

@@ -1,10 +1,10 @@
 package io.walkeeper.storage.azure;
 
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.ComputingIterator;
 import io.walkeeper.spi.BlobKeys;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 
 /**
@@ -17,7 +17,7 @@ import java.util.PriorityQueue;
  * surrogates pass straight through when nothing is held. Also correct if the source is already in
  * UTF-8 order.
  */
-final class Utf8OrderIterator implements Iterator<BlobInfo> {
+final class Utf8OrderIterator extends ComputingIterator<BlobInfo> {
 
     /** Orders keys by Unicode code point, which is the order of their UTF-8 bytes. */
     static final Comparator<String> UTF8_ORDER = BlobKeys::compareUtf8;
@@ -25,31 +25,14 @@ final class Utf8OrderIterator implements Iterator<BlobInfo> {
     private final Iterator<BlobInfo> source;
     private final PriorityQueue<BlobInfo> held = new PriorityQueue<>((a, b) -> BlobKeys.compareUtf8(a.key(), b.key()));
     private String last;
-    private BlobInfo next;
 
     Utf8OrderIterator(Iterator<BlobInfo> source) {
         this.source = source;
     }
 
-    @Override
-    public boolean hasNext() {
-        if (next == null) {
-            next = advance();
-        }
-        return next != null;
-    }
 
     @Override
-    public BlobInfo next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        BlobInfo result = next;
-        next = null;
-        return result;
-    }
-
-    private BlobInfo advance() {
+    protected BlobInfo computeNext() {
         while (true) {
             if (!held.isEmpty() && isSafe(held.peek().key())) {
                 return held.poll();

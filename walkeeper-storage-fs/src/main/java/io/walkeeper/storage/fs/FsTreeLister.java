@@ -2,6 +2,7 @@ package io.walkeeper.storage.fs;
 
 import io.walkeeper.api.StorageException;
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.ComputingIterator;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +25,11 @@ import org.slf4j.LoggerFactory;
  * {@code d} sorts as {@code d/}, where its keys sort. Skips temporary files, names that are not
  * keys of the store, and directories already on the current path (symbolic link loops).
  */
-final class FsTreeLister implements Iterator<BlobInfo> {
+final class FsTreeLister extends ComputingIterator<BlobInfo> {
     private static final Logger LOG = LoggerFactory.getLogger(FsTreeLister.class);
 
     private final FsBlobStore store;
     private final Deque<Frame> stack = new ArrayDeque<>();
-    private BlobInfo next;
 
     /** One directory being visited: its key prefix, sorted entries and identity. */
     private record Frame(String keyPrefix, Iterator<Entry> entries, Object fileKey) {
@@ -57,8 +56,8 @@ final class FsTreeLister implements Iterator<BlobInfo> {
     }
 
     @Override
-    public boolean hasNext() {
-        while (next == null && !stack.isEmpty()) {
+    protected BlobInfo computeNext() {
+        while (!stack.isEmpty()) {
             Frame frame = stack.peek();
             if (!frame.entries().hasNext()) {
                 stack.pop();
@@ -67,25 +66,16 @@ final class FsTreeLister implements Iterator<BlobInfo> {
             Entry entry = frame.entries().next();
             String key = frame.keyPrefix() + entry.segment();
             if (entry.attributes().isRegularFile()) {
-                next = new BlobInfo(key, entry.attributes().size(), entry.attributes().lastModifiedTime().toInstant());
-            } else if (onStack(entry.attributes().fileKey())) {
+                return new BlobInfo(key, entry.attributes().size(), entry.attributes().lastModifiedTime().toInstant());
+            }
+            if (onStack(entry.attributes().fileKey())) {
                 LOG.warn("Not listing {} again under {}: it is a link to a directory that contains it",
                         entry.path(), store.location());
             } else {
                 stack.push(new Frame(key + "/", read(entry.path(), ""), entry.attributes().fileKey()));
             }
         }
-        return next != null;
-    }
-
-    @Override
-    public BlobInfo next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        BlobInfo result = next;
-        next = null;
-        return result;
+        return null;
     }
 
     private boolean onStack(Object fileKey) {

@@ -6,8 +6,8 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobField;
 import com.google.cloud.storage.Storage.BlobListOption;
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.ComputingIterator;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * ({@link Page#iterateAll()}). The service returns names in UTF-8 byte order, so entries are passed
  * on in the order they arrive. A failure while fetching a page is translated like any other call's.
  */
-final class GcsListing implements Iterator<BlobInfo> {
+final class GcsListing extends ComputingIterator<BlobInfo> {
     private static final Logger LOG = LoggerFactory.getLogger(GcsListing.class);
     /** Objects per page: the most the JSON API returns in one response. */
     static final int PAGE_SIZE = 1000;
@@ -29,7 +29,6 @@ final class GcsListing implements Iterator<BlobInfo> {
     private final GcsErrors errors;
     private final String prefix;
     private final Iterator<Blob> blobs;
-    private BlobInfo next;
 
     private GcsListing(GcsLocation where, GcsErrors errors, String prefix, Iterator<Blob> blobs) {
         this.where = where;
@@ -64,30 +63,20 @@ final class GcsListing implements Iterator<BlobInfo> {
     }
 
     @Override
-    public boolean hasNext() {
+    protected BlobInfo computeNext() {
         try {
-            while (next == null && blobs.hasNext()) {
+            while (blobs.hasNext()) {
                 Blob blob = blobs.next();
                 String key = where.key(blob.getName());
                 if (GcsKeys.problem(key) != null || key.isEmpty()) {
                     LOG.debug("Skipping object '{}' in {}: its name is not a key", blob.getName(), where.uri());
                     continue;
                 }
-                next = GcsBlobStore.info(key, blob.getSize(), blob.getUpdateTimeOffsetDateTime());
+                return GcsBlobStore.info(key, blob.getSize(), blob.getUpdateTimeOffsetDateTime());
             }
+            return null;
         } catch (RuntimeException e) {
             throw errors.translate("list", prefix, GcsErrors.Target.BUCKET, e);
         }
-        return next != null;
-    }
-
-    @Override
-    public BlobInfo next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        BlobInfo result = next;
-        next = null;
-        return result;
     }
 }

@@ -1,9 +1,9 @@
 package io.walkeeper.storage.s3;
 
 import io.walkeeper.spi.BlobInfo;
+import io.walkeeper.spi.ComputingIterator;
 import io.walkeeper.storage.s3.S3Errors.Operation;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.EncodingType;
@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * answer. Objects whose key is not a valid store key (a "folder" marker ending in {@code /},
  * written by other tools) are skipped.
  */
-final class S3Lister implements Iterator<BlobInfo> {
+final class S3Lister extends ComputingIterator<BlobInfo> {
     private static final Logger LOG = LoggerFactory.getLogger(S3Lister.class);
 
     private final S3BlobStore store;
@@ -27,7 +27,6 @@ final class S3Lister implements Iterator<BlobInfo> {
     private Iterator<S3Object> page;
     private String continuationToken;
     private boolean lastPage;
-    private BlobInfo next;
 
     S3Lister(S3BlobStore store, String prefix) {
         this.store = store;
@@ -37,33 +36,21 @@ final class S3Lister implements Iterator<BlobInfo> {
     }
 
     @Override
-    public boolean hasNext() {
-        while (next == null) {
+    protected BlobInfo computeNext() {
+        while (true) {
             while (!page.hasNext()) {
                 if (lastPage) {
-                    return false;
+                    return null;
                 }
                 fetch();
             }
             S3Object object = page.next();
             String key = object.key().startsWith(root) ? object.key().substring(root.length()) : "";
             if (S3Keys.isValidKey(key)) {
-                next = new BlobInfo(key, object.size(), object.lastModified());
-            } else {
-                LOG.debug("Skipping '{}' in {}: not a valid key of this store", object.key(), store.location());
+                return new BlobInfo(key, object.size(), object.lastModified());
             }
+            LOG.debug("Skipping '{}' in {}: not a valid key of this store", object.key(), store.location());
         }
-        return true;
-    }
-
-    @Override
-    public BlobInfo next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException();
-        }
-        BlobInfo result = next;
-        next = null;
-        return result;
     }
 
     private void fetch() {

@@ -4,8 +4,8 @@ package io.walkeeper.storage.s3;
  * The settings of the {@code s3:} storage provider: keys of the map given to
  * {@link S3StorageProvider#open}, each with its default. Every key starts with {@value #PREFIX};
  * unknown keys of that namespace and malformed values are rejected with a
- * {@link io.walkeeper.api.ConfigurationException} naming the key, keys of other namespaces are
- * ignored. A blank value counts as not set.
+ * {@link io.walkeeper.api.ConfigurationException} naming the key, and so are keys of other
+ * namespaces (the engine's {@code storage.} keys aside). A blank value counts as not set.
  *
  * <p>The command-line tool maps {@code AWS_ENDPOINT}, {@code AWS_REGION},
  * {@code AWS_S3_FORCE_PATH_STYLE}, {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} onto

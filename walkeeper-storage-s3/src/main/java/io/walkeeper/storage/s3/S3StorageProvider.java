@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * Opens {@link S3BlobStore}s for {@code s3:} URIs: {@code s3://bucket} or
  * {@code s3://bucket/prefix}, on Amazon S3 or, with {@link S3Settings#ENDPOINT}, an S3-compatible
- * service such as MinIO. Settings are the {@link S3Settings} keys; unknown {@code s3.} keys are
- * rejected, keys of other namespaces (such as core's {@code storage.}) are ignored. Found with
+ * service such as MinIO. Settings are the {@link S3Settings} keys; unknown {@code s3.} keys and
+ * keys of other namespaces are rejected (core's {@code storage.} keys are allowed). Found with
  * {@link java.util.ServiceLoader}.
  */
 public final class S3StorageProvider implements StorageProvider {

@@ -1,4 +1,4 @@
-package io.walkeeper.testkit;
+package io.walkeeper.pgfixture;
 
 /**
  * A test PostgreSQL cluster, one of its tools or a command run on its behalf failed. Unchecked;

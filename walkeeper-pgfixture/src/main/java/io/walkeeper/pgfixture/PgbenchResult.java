@@ -1,4 +1,4 @@
-package io.walkeeper.testkit;
+package io.walkeeper.pgfixture;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

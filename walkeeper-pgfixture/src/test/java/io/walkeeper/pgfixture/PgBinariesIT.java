@@ -1,4 +1,4 @@
-package io.walkeeper.testkit;
+package io.walkeeper.pgfixture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

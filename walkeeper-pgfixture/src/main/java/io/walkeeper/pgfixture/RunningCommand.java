@@ -1,4 +1,4 @@
-package io.walkeeper.testkit;
+package io.walkeeper.pgfixture;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
