@@ -82,4 +82,19 @@ public record BackupInfo(
     public String systemIdentifierText() {
         return Long.toUnsignedString(systemIdentifier);
     }
+
+    /**
+     * Returns this backup with another permanence, as a later mark sets it.
+     *
+     * @param value whether it is permanent
+     * @return a copy, or this when nothing changes
+     */
+    public BackupInfo withPermanent(boolean value) {
+        if (value == permanent) {
+            return this;
+        }
+        return new BackupInfo(name, kind, parentName, timeline, startLsn, stopLsn, startWalSegment, stopWalSegment,
+                startTime, finishTime, pgVersionNum, systemIdentifier, dataChecksums, walSegmentSize, value, labels,
+                dataSize, storedSize, fileCount, partCount, statistics, corruptPages);
+    }
 }

@@ -60,4 +60,20 @@ public interface BackupRepository {
      *     what was deleted before the failure stays deleted, and running again finishes the job
      */
     RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun);
+
+    /**
+     * Makes a backup permanent, so that retention never deletes it, or ordinary again. Marking a
+     * delta permanent marks every backup it is built on too; un-marking is refused while a
+     * permanent delta is built on the backup. Only the backup's permanence changes: its manifest
+     * and parts are not rewritten.
+     *
+     * @param name the backup name
+     * @param permanent {@code true} to keep it whatever the policy, {@code false} to let retention
+     *     decide
+     * @return the backups whose permanence changed, with their new permanence (empty when
+     *     nothing changed)
+     * @throws NotFoundException if there is no completed backup of that name
+     * @throws ConflictException when un-marking a backup a permanent delta needs
+     */
+    List<BackupInfo> mark(String name, boolean permanent);
 }

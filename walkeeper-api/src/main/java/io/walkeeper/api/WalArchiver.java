@@ -1,6 +1,7 @@
 package io.walkeeper.api;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Archives WAL files to the repository and fetches them back: the work behind PostgreSQL's
@@ -36,4 +37,15 @@ public interface WalArchiver {
      * @throws StorageException if the repository cannot be read
      */
     WalFetchResult fetch(String walFileName, Path destination);
+
+    /**
+     * Describes the archive, timeline by timeline: parent and switch point from the archived
+     * {@code .history} files, first and last archived segment, the gaps between them, and the
+     * backups that start on each. Reads the listing of the archive and the history files; a
+     * repository without WAL gives an empty list.
+     *
+     * @return the timelines, lowest first
+     * @throws StorageException if the repository cannot be read
+     */
+    List<WalTimeline> timelines();
 }

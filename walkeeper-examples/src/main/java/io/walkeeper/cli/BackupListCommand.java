@@ -166,7 +166,6 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
                     "PARTS", "DELTA PAGES", "CORRUPT PAGES", "LABELS"));
         }
         List<List<String>> rows = new ArrayList<>();
-        rows.add(header);
         for (BackupInfo b : backups) {
             List<String> row = new ArrayList<>(List.of(b.name(), BackupFetchCommand.UTC.format(b.finishTime()),
                     b.startLsn().toString(), b.stopLsn().toString(), b.timeline().toString(),
@@ -180,25 +179,8 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
             }
             rows.add(row);
         }
-        int[] width = new int[header.size()];
-        for (List<String> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                width[i] = Math.max(width[i], row.get(i).length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                boolean right = header.get(i).endsWith("SIZE") || header.get(i).endsWith("PAGES") || header.get(i).equals("FILES")
-                        || header.get(i).equals("PARTS");
-                String cell = row.get(i);
-                String pad = " ".repeat(width[i] - cell.length());
-                line.append(right ? pad + cell : cell + pad).append("  ");
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
-        return sb.toString();
+        return TextTable.format(header, rows, h -> h.endsWith("SIZE") || h.endsWith("PAGES") || h.equals("FILES")
+                || h.equals("PARTS"));
     }
 
     /** For a delta, the relation pages it stored out of those it scanned; "-" for a full backup. */

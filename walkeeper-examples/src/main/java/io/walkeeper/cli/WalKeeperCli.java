@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                 "Settings come from --config FILE, else the file named by WALKEEPER_CONFIG, else ~/.walkeeper.json; "
                         + "environment variables override the file. A WAL-G .walg.json works as is."},
         subcommands = {WalPushCommand.class, WalFetchCommand.class, BackupPushCommand.class, BackupFetchCommand.class,
-                BackupListCommand.class, BackupVerifyCommand.class, DeleteCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                BackupListCommand.class, BackupVerifyCommand.class, BackupMarkCommand.class, WalShowCommand.class, DeleteCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "   0  success",

@@ -5,12 +5,14 @@ import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.PermanenceMarks;
 import io.walkeeper.core.repo.Repository;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,9 +31,21 @@ public final class BackupCatalogue {
         this.repository = repository;
     }
 
-    /** @return every completed backup, oldest first */
+    /** @return every completed backup, oldest first, with the permanence its mark sets */
     public List<BackupInfo> list() {
-        return repository.manifests().stream().map(BackupManifest::toInfo).toList();
+        Map<String, Boolean> marks = new PermanenceMarks(repository).all();
+        return repository.manifests().stream()
+                .map(m -> m.toInfo().withPermanent(marks.getOrDefault(m.name(), m.permanent()))).toList();
+    }
+
+    /**
+     * Describes one backup as the catalogue lists it: with the permanence its mark sets.
+     *
+     * @param manifest the backup's manifest
+     * @return its description
+     */
+    public BackupInfo info(BackupManifest manifest) {
+        return manifest.toInfo().withPermanent(new PermanenceMarks(repository).read(manifest.name()).orElse(manifest.permanent()));
     }
 
     /**
@@ -41,7 +55,7 @@ public final class BackupCatalogue {
      * @return the backup, or empty if no completed backup has that name
      */
     public Optional<BackupInfo> find(String name) {
-        return repository.readManifest(name).map(BackupManifest::toInfo);
+        return repository.readManifest(name).map(this::info);
     }
 
     /**

@@ -78,6 +78,11 @@ public final class DefaultBackupRepository implements BackupRepository {
 
     @Override
     public BackupInfo select(BackupSelector selector) {
-        return catalogue.select(selector).toInfo();
+        return catalogue.info(catalogue.select(selector));
+    }
+
+    @Override
+    public List<BackupInfo> mark(String name, boolean permanent) {
+        return new BackupMarking(repository, catalogue).mark(name, permanent);
     }
 }

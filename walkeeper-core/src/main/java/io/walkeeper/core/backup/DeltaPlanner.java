@@ -6,6 +6,7 @@ import io.walkeeper.api.Lsn;
 import io.walkeeper.api.TimelineId;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.repo.TimelineHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

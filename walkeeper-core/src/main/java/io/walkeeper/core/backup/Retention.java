@@ -88,6 +88,7 @@ final class Retention {
             parts = new ArrayList<>(s.map(BlobInfo::key).toList());
         }
         parts.add(RepositoryLayout.manifestSignatureKey(b.name()));
+        parts.add(RepositoryLayout.markKey(b.name()));
         repository.store().delete(parts);
         LOG.info("Deleted backup {} ({} objects)", b.name(), parts.size() + 1);
     }

@@ -16,6 +16,7 @@ public final class RepositoryLayout {
     /** The prefix of backups and their manifests. */
     public static final String BACKUPS_PREFIX = "backups/";
     private static final String LEASE_SUFFIX = ".lease";
+    private static final String MARK_SUFFIX = ".mark";
 
     private RepositoryLayout() {
     }
@@ -85,6 +86,30 @@ public final class RepositoryLayout {
             return null;
         }
         String name = key.substring(BACKUPS_PREFIX.length(), key.length() - ".json".length());
+        return name.isEmpty() || name.contains("/") ? null : name;
+    }
+
+    /**
+     * Returns the key of a backup's permanence mark, written by {@code backup-mark}.
+     *
+     * @param backupName the backup name
+     * @return {@code backups/<name>.mark}
+     */
+    public static String markKey(String backupName) {
+        return BACKUPS_PREFIX + backupName + MARK_SUFFIX;
+    }
+
+    /**
+     * Tells the backup name from the key of a permanence mark.
+     *
+     * @param key a key under {@code backups/}
+     * @return the backup name, or {@code null} if the key is not a mark
+     */
+    public static String backupNameOfMark(String key) {
+        if (!key.startsWith(BACKUPS_PREFIX) || !key.endsWith(MARK_SUFFIX)) {
+            return null;
+        }
+        String name = key.substring(BACKUPS_PREFIX.length(), key.length() - MARK_SUFFIX.length());
         return name.isEmpty() || name.contains("/") ? null : name;
     }
 }

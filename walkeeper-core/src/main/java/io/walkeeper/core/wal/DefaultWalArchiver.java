@@ -10,6 +10,7 @@ import io.walkeeper.api.WalFetchResult;
 import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalPushResult;
+import io.walkeeper.api.WalTimeline;
 import io.walkeeper.core.io.DigestingOutputStream;
 import io.walkeeper.core.io.FileSync;
 import io.walkeeper.core.io.NonClosingOutputStream;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,6 +59,11 @@ public final class DefaultWalArchiver implements WalArchiver {
      */
     public DefaultWalArchiver(Repository repository) {
         this.repository = repository;
+    }
+
+    @Override
+    public List<WalTimeline> timelines() {
+        return ArchiveTimelines.of(repository);
     }
 
     @Override

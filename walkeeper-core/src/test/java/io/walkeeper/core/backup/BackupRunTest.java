@@ -10,6 +10,8 @@ import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.PostgresException;
 import io.walkeeper.api.RestoreRequest;
+import io.walkeeper.api.RetentionPolicy;
+import io.walkeeper.api.RetentionResult;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.repo.BackupManifest;
@@ -23,6 +25,7 @@ import io.walkeeper.testkit.BlobOperation;
 import io.walkeeper.testkit.FaultyBlobStore;
 import io.walkeeper.testkit.InMemoryBlobStore;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -284,5 +287,65 @@ class BackupRunTest {
         assertTrue(thrown[0] != null && thrown[0].getMessage().contains("waiting for WAL " + START_SEGMENT),
                 String.valueOf(thrown[0]));
         assertEquals(Set.of(), backupKeys());
+    }
+
+    /** Permanence set after the fact: whole chains, refusals, marks over the manifest's flag, retention. */
+    @Nested
+    class Marks {
+        private DefaultBackupRepository backups;
+
+        private BackupInfo at(String lsn, String segment, BackupRequest request) {
+            pg.start = Lsn.parse(lsn);
+            pg.stop = Lsn.parse(lsn).plus(0x100);
+            archive(segment);
+            return run(request).run();
+        }
+
+        private Map<String, Boolean> permanence() {
+            return backups.list().stream().collect(Collectors.toMap(BackupInfo::name, BackupInfo::permanent));
+        }
+
+        private List<String> names(List<BackupInfo> infos) {
+            return infos.stream().map(BackupInfo::name).toList();
+        }
+
+        @Test
+        void aDeltaIsMarkedWithItsChainAndNothingANeededBackupIsUnmarked() {
+            backups = new DefaultBackupRepository(repo, (java.util.function.Supplier<io.walkeeper.core.pg.BackupSession>) null,
+                    null, settings(Duration.ofSeconds(5), 3));
+            BackupInfo full = at("0/2000028", START_SEGMENT, BackupRequest.full());
+            BackupInfo d1 = at("0/3000028", "000000010000000000000003", BackupRequest.auto());
+            BackupInfo d2 = at("0/4000028", "000000010000000000000004", BackupRequest.auto());
+            assertEquals(full.name(), d1.parent().orElseThrow());
+            assertEquals(d1.name(), d2.parent().orElseThrow());
+
+            assertEquals(List.of(full.name(), d1.name()), names(backups.mark(d1.name(), true)), "ancestors first");
+            assertEquals(Map.of(full.name(), true, d1.name(), true, d2.name(), false), permanence());
+            assertEquals(List.of(), backups.mark(d1.name(), true), "nothing left to change");
+            ConflictException e = assertThrows(ConflictException.class, () -> backups.mark(full.name(), false));
+            assertTrue(e.getMessage().contains(d1.name()), e.getMessage());
+            assertEquals(List.of(d2.name()), names(backups.mark(d2.name(), true)));
+            assertThrows(ConflictException.class, () -> backups.mark(d1.name(), false));
+            assertEquals(List.of(d2.name()), names(backups.mark(d2.name(), false)));
+            assertEquals(List.of(d1.name()), names(backups.mark(d1.name(), false)));
+            assertEquals(Map.of(full.name(), true, d1.name(), false, d2.name(), false), permanence());
+            assertEquals(List.of(full.name()), names(backups.mark(full.name(), false)));
+            assertFalse(backups.find(full.name()).orElseThrow().permanent());
+            assertThrows(io.walkeeper.api.NotFoundException.class, () -> backups.mark("base_000000010000000000000009", true));
+
+            // a mark overrides the manifest's flag, and retention keeps what is marked and deletes marks with their backup
+            BackupInfo pushedPermanent = at("0/5000028", "000000010000000000000005", BackupRequest.full().withPermanent(true));
+            assertTrue(repo.readManifest(pushedPermanent.name()).orElseThrow().permanent());
+            assertEquals(List.of(pushedPermanent.name()), names(backups.mark(pushedPermanent.name(), false)));
+            assertFalse(backups.select(BackupSelector.named(pushedPermanent.name())).permanent());
+            backups.mark(d1.name(), true);
+            BackupInfo newest = at("0/6000028", "000000010000000000000006", BackupRequest.full());
+            RetentionResult result = backups.applyRetention(RetentionPolicy.keepFullBackups(1), false);
+            assertEquals(Set.of(d2.name(), pushedPermanent.name()), Set.copyOf(names(result.deleted())));
+            assertEquals(Set.of(full.name(), d1.name(), newest.name()), permanence().keySet());
+            assertFalse(store.head(RepositoryLayout.markKey(d2.name())).isPresent(), "a deleted backup's mark goes with it");
+            assertFalse(store.head(RepositoryLayout.markKey(pushedPermanent.name())).isPresent());
+            assertTrue(permanence().get(d1.name()));
+        }
     }
 }
