@@ -29,6 +29,16 @@ public interface CompressionCodec {
     String extension();
 
     /**
+     * Declares the settings {@link #configure} takes (keys starting with {@link #name()} and a
+     * dot), such as a level.
+     *
+     * @return the settings; empty by default
+     */
+    default java.util.List<Setting> settings() {
+        return java.util.List.of();
+    }
+
+    /**
      * Returns a codec configured with settings such as a level; unknown keys are rejected.
      *
      * @param settings codec settings

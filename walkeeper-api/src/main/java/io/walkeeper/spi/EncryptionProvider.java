@@ -24,6 +24,17 @@ public interface EncryptionProvider {
     String extension();
 
     /**
+     * Declares the settings {@link #configure} takes (keys starting with {@link #name()} and a
+     * dot), each with its type, secrecy and the environment variables a command-line tool maps
+     * onto it. A command-line tool turns the provider on when one of them is set.
+     *
+     * @return the settings; empty by default
+     */
+    default java.util.List<Setting> settings() {
+        return java.util.List.of();
+    }
+
+    /**
      * Builds the cipher from settings (key material, passphrase); unknown keys are rejected.
      * Pushing needs only what {@link StreamCipher#encrypt} uses; fetching needs what
      * {@link StreamCipher#decrypt} uses, and fails clearly when it is missing.

@@ -49,6 +49,28 @@ public interface StorageProvider {
     }
 
     /**
+     * Returns the namespace of this provider's setting keys, with its dot: {@code s3.},
+     * {@code azure.}. The default is the first of {@link #schemes()} in alphabetical order and a
+     * dot; a provider whose namespace differs from its scheme overrides it.
+     *
+     * @return the prefix every key of {@link #settings()} starts with
+     */
+    default String settingsPrefix() {
+        return new java.util.TreeSet<>(schemes()).first() + ".";
+    }
+
+    /**
+     * Declares the settings {@link #open} takes, each with its type, default, secrecy and the
+     * environment variables a command-line tool maps onto it; read them with
+     * {@link SettingsReader}. A provider that takes no settings keeps the default, an empty list.
+     *
+     * @return the settings, keys starting with {@link #settingsPrefix()}
+     */
+    default java.util.List<Setting> settings() {
+        return java.util.List.of();
+    }
+
+    /**
      * Opens the store at {@code location}.
      *
      * @param location the repository root, e.g. {@code file:///var/backups/pg}

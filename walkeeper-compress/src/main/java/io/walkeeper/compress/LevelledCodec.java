@@ -1,9 +1,11 @@
 package io.walkeeper.compress;
 
 import io.walkeeper.spi.CompressionCodec;
+import io.walkeeper.spi.Setting;
+import io.walkeeper.spi.SettingsReader;
 
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the codecs with one integer setting (zstd's level, brotli's quality, xz's preset) share:
@@ -13,25 +15,31 @@ import java.util.Set;
 abstract class LevelledCodec implements CompressionCodec {
     private final String name;
     private final String extension;
-    private final String key;
-    private final int min;
-    private final int max;
-    private final int defaultValue;
+    private final Setting setting;
     /** The value of the setting this instance compresses with. */
     final int level;
 
     LevelledCodec(String name, String extension, String key, int min, int max, int defaultValue, int level) {
         this.name = name;
         this.extension = extension;
-        this.key = key;
-        this.min = min;
-        this.max = max;
-        this.defaultValue = defaultValue;
+        this.setting = Setting.integer(key, min, max).defaultValue(defaultValue)
+                .description("The " + name + " " + key.substring(key.indexOf('.') + 1) + " new objects are written with")
+                .build();
         this.level = level;
     }
 
     /** @return the same codec with another value of its setting */
     abstract CompressionCodec withLevel(int value);
+
+    /**
+     * Declares this codec's one setting.
+     *
+     * @return the setting, with its range and default
+     */
+    @Override
+    public final List<Setting> settings() {
+        return List.of(setting);
+    }
 
     @Override
     public final String name() {
@@ -54,13 +62,13 @@ abstract class LevelledCodec implements CompressionCodec {
      */
     @Override
     public final CompressionCodec configure(Map<String, String> settings) {
-        CodecSettings.rejectUnknown(name, settings, Set.of(key));
-        int parsed = CodecSettings.intInRange(name, settings, key, min, max, defaultValue);
+        int parsed = SettingsReader.of("Cannot configure compression codec '" + name + "'", settings(), settings)
+                .integer(setting.key());
         return parsed == level ? this : withLevel(parsed);
     }
 
     @Override
     public final String toString() {
-        return name + "(" + key.substring(key.indexOf('.') + 1) + " " + level + ")";
+        return name + "(" + setting.key().substring(name.length() + 1) + " " + level + ")";
     }
 }

@@ -1,13 +1,14 @@
 package io.walkeeper.compress;
 
 import io.walkeeper.spi.CompressionCodec;
+import io.walkeeper.spi.SettingsReader;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4FrameInputStream;
@@ -66,7 +67,7 @@ public final class Lz4Codec implements CompressionCodec {
      */
     @Override
     public CompressionCodec configure(Map<String, String> settings) {
-        CodecSettings.rejectUnknown(NAME, settings, Set.of());
+        SettingsReader.of("Cannot configure compression codec '" + NAME + "'", List.of(), settings);
         return this;
     }
 

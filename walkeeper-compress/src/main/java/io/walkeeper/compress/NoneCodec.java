@@ -1,11 +1,12 @@
 package io.walkeeper.compress;
 
 import io.walkeeper.spi.CompressionCodec;
+import io.walkeeper.spi.SettingsReader;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The {@code none} codec: stores bytes as they are, with no extension. It has no framing, so it
@@ -42,7 +43,7 @@ public final class NoneCodec implements CompressionCodec {
      */
     @Override
     public CompressionCodec configure(Map<String, String> settings) {
-        CodecSettings.rejectUnknown(NAME, settings, Set.of());
+        SettingsReader.of("Cannot configure compression codec '" + NAME + "'", List.of(), settings);
         return this;
     }
 

@@ -2,6 +2,7 @@ package io.walkeeper.crypto;
 
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.spi.EncryptionProvider;
+import io.walkeeper.spi.Setting;
 import io.walkeeper.spi.StreamCipher;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,16 @@ public final class OpenPgpProvider implements EncryptionProvider {
     }
 
     /** @return {@value #NAME} */
+    /**
+     * Declares the {@link OpenPgpSettings} keys, with walkeeper's and WAL-G's environment variables.
+     *
+     * @return every setting
+     */
+    @Override
+    public List<Setting> settings() {
+        return OpenPgpSettings.DECLARED;
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -1,6 +1,8 @@
 package io.walkeeper.crypto;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.spi.Setting;
+import io.walkeeper.spi.SettingsReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPPublicKeyRingCollection;
@@ -63,6 +64,18 @@ public record OpenPgpSettings(List<PGPPublicKey> encryptionKeys, PGPSecretKeyRin
     public static final String PASSPHRASE = PREFIX + "passphrase";
     /** Every setting this provider accepts. */
     public static final Set<String> KEYS = Set.of(PUBLIC_KEY, PUBLIC_KEY_PATH, PRIVATE_KEY, PRIVATE_KEY_PATH, PASSPHRASE);
+    /** Every setting, with walkeeper's and WAL-G's environment variables (walkeeper's first). */
+    static final List<Setting> DECLARED = List.of(
+            Setting.text(PUBLIC_KEY).environment("WALKEEPER_PGP_PUBLIC_KEY")
+                    .description("OpenPGP public key(s), armored, that new objects are encrypted to").build(),
+            Setting.path(PUBLIC_KEY_PATH).environment("WALKEEPER_PGP_PUBLIC_KEY_PATH")
+                    .description("File holding the OpenPGP public key(s)").build(),
+            Setting.text(PRIVATE_KEY).secret().environment("WALKEEPER_PGP_KEY", "WALG_PGP_KEY")
+                    .description("OpenPGP private key(s), armored, that decrypt; encrypt too without a public key").build(),
+            Setting.path(PRIVATE_KEY_PATH).environment("WALKEEPER_PGP_KEY_PATH", "WALG_PGP_KEY_PATH")
+                    .description("File holding the OpenPGP private key(s)").build(),
+            Setting.text(PASSPHRASE).secret().environment("WALKEEPER_PGP_PASSPHRASE", "WALG_PGP_KEY_PASSPHRASE")
+                    .description("Passphrase of the private key(s)").build());
 
     /**
      * Creates the settings.
@@ -111,17 +124,12 @@ public record OpenPgpSettings(List<PGPPublicKey> encryptionKeys, PGPSecretKeyRin
      */
     public static OpenPgpSettings parse(Map<String, String> settings) {
         Objects.requireNonNull(settings, "settings");
-        Set<String> unknown = new TreeSet<>(settings.keySet());
-        unknown.removeAll(KEYS);
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("Cannot configure openpgp encryption: unknown setting(s) " + unknown
-                    + " (accepted: " + new TreeSet<>(KEYS) + ")");
-        }
         settings.forEach((key, value) -> {
             if (value == null) {
                 throw new ConfigurationException("Invalid setting " + key + ": it has no value");
             }
         });
+        SettingsReader.of("Cannot configure openpgp encryption", DECLARED, settings);
         requireAtMostOne(settings, PUBLIC_KEY, PUBLIC_KEY_PATH);
         requireAtMostOne(settings, PRIVATE_KEY, PRIVATE_KEY_PATH);
 

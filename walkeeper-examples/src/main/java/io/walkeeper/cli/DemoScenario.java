@@ -97,12 +97,12 @@ final class DemoScenario implements AutoCloseable {
                 .logFile(work.resolve("pg-source.log")).build();
         current = source;
         Map<String, String> settings = new LinkedHashMap<>();
-        settings.put(CliConfiguration.STORAGE, fileUri(repo).toString());
-        settings.put(CliConfiguration.COMPRESSION, "lz4");
-        settings.put(CliConfiguration.PGDATA, source.dataDir().toString());
-        settings.put(CliConfiguration.PGHOST, "127.0.0.1");
-        settings.put(CliConfiguration.PGPORT, Integer.toString(source.port()));
-        settings.put(CliConfiguration.PGUSER, PostgresCluster.SUPERUSER);
+        settings.put(CliKeys.STORAGE.name(), fileUri(repo).toString());
+        settings.put(CliKeys.COMPRESSION.name(), "lz4");
+        settings.put(CliKeys.PGDATA.name(), source.dataDir().toString());
+        settings.put(CliKeys.PGHOST.name(), "127.0.0.1");
+        settings.put(CliKeys.PGPORT.name(), Integer.toString(source.port()));
+        settings.put(CliKeys.PGUSER.name(), PostgresCluster.SUPERUSER);
         configWriter.accept(config, settings);
         source.grantToPostgresUser(repo);
         String archiveCommand = ServerCommands.archiveCommand(cliHost.launcher(), config, Map.of(), unset);
@@ -192,7 +192,7 @@ final class DemoScenario implements AutoCloseable {
         check(differing.isEmpty(), "every table equals the source at the target (%d tables fingerprinted)%s",
                 atTarget.size(), differing.isEmpty() ? "" : "; differing: " + differing);
 
-        report(config, name, backupSeconds, fetchSeconds, replaySeconds, settings.get(CliConfiguration.COMPRESSION));
+        report(config, name, backupSeconds, fetchSeconds, replaySeconds, settings.get(CliKeys.COMPRESSION.name()));
         if (!failures.isEmpty()) {
             out.println("FAILED checks: " + String.join("; ", failures));
             out.println("--- last lines of " + restored.logFile() + " ---");

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                 "Settings come from --config FILE, else the file named by WALKEEPER_CONFIG, else ~/.walkeeper.json; "
                         + "environment variables override the file. A WAL-G .walg.json works as is."},
         subcommands = {WalPushCommand.class, WalFetchCommand.class, BackupPushCommand.class, BackupFetchCommand.class,
-                BackupListCommand.class, BackupVerifyCommand.class, BackupMarkCommand.class, WalShowCommand.class, DeleteCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                BackupListCommand.class, BackupVerifyCommand.class, BackupMarkCommand.class, WalShowCommand.class, DeleteCommand.class, DemoCommand.class, SettingsCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "   0  success",
@@ -47,14 +47,8 @@ import java.util.concurrent.Callable;
                 "  10  conflict with another operation",
                 "  11  interrupted; nothing was committed",
                 " 200  wal-fetch only: the WAL file is in the archive but cannot be used, or the archive cannot be read;",
-                "      above 125, so that PostgreSQL stops recovery instead of ending it early",
-                "%nSettings (file keys and environment variables): WALKEEPER_STORAGE, WALKEEPER_COMPRESSION, "
-                        + "WALKEEPER_CONCURRENCY, WALKEEPER_PART_SIZE, WALKEEPER_WAL_ARCHIVE_TIMEOUT, WALKEEPER_BACKUP_LEASE_TIMEOUT, "
-                        + "WALKEEPER_LOG_LEVEL, "
-                        + "WALKEEPER_DELTA_MAX_STEPS, WALKEEPER_DELTA_ORIGIN (LATEST or LATEST_FULL), PGDATA, PGHOST, "
-                        + "PGPORT, PGUSER, PGPASSWORD, PGDATABASE; WAL-G's WALG_FILE_PREFIX, WALG_S3_PREFIX, WALG_AZ_PREFIX, "
-                        + "WALG_GS_PREFIX, WALG_COMPRESSION_METHOD, WALG_DELTA_MAX_STEPS, WALG_DELTA_ORIGIN and AWS_ENDPOINT, "
-                        + "AWS_REGION, AWS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY."})
+                "      above 125, so that PostgreSQL stops recovery instead of ending it early"
+        })
 public final class WalKeeperCli implements Callable<Integer> {
 
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
@@ -98,6 +92,11 @@ public final class WalKeeperCli implements Callable<Integer> {
     public static int execute(String[] args, HostEnvironment host, PrintWriter out, PrintWriter err) {
         WalKeeperCli root = new WalKeeperCli(host);
         CommandLine cl = new CommandLine(root);
+        List<String> footer = new java.util.ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
+        footer.add("%nSettings (file keys and environment variables; walkeeper settings describes each): "
+                + String.join(", ", CliKeys.ALL.stream().flatMap(k -> k.names().stream()).toList())
+                + "; and the providers' " + String.join(", ", CliConfiguration.providers().environmentNames()) + ".");
+        cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionStrategy(parseResult -> {
@@ -141,7 +140,7 @@ public final class WalKeeperCli implements Callable<Integer> {
     private void initialize(ParseResult parseResult) {
         List<CommandLine> commands = parseResult.asCommandLineList();
         Object command = commands.get(commands.size() - 1).getCommand();
-        String level = command instanceof DemoCommand ? "warn" : CliConfiguration.LOG_LEVEL_DEFAULT;
+        String level = command instanceof DemoCommand ? "warn" : CliKeys.LOG_LEVEL.setting().defaultValue().orElseThrow();
         try {
             configuration = CliConfiguration.load(configFile, host);
             if (configuration.hasLogLevel()) {

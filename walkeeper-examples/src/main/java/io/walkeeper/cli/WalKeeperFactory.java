@@ -45,7 +45,7 @@ final class WalKeeperFactory {
         WalKeeper.Builder b = WalKeeper.builder()
                 .storage(storage, config.storageSettings(storage))
                 .compression(config.compression());
-        config.encryptionSettings().ifPresent(settings -> b.encryption("openpgp", settings));
+        config.encryption().ifPresent(e -> b.encryption(e.provider(), e.settings()));
         config.concurrency().ifPresent(b::concurrency);
         config.partSize().ifPresent(b::partSizeThreshold);
         config.walArchiveTimeout().ifPresent(b::walArchiveTimeout);

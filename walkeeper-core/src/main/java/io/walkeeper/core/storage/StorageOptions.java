@@ -1,11 +1,13 @@
 package io.walkeeper.core.storage;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.spi.Setting;
+import io.walkeeper.spi.SettingsReader;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Settings shared by every storage provider, under the {@code storage.} namespace: how calls are
@@ -41,8 +43,28 @@ public record StorageOptions(int maxAttempts, Duration initialBackoff, Duration 
     public static final String UPLOAD_CONCURRENCY = "storage.upload-concurrency";
     /** Setting: objects read at once. */
     public static final String DOWNLOAD_CONCURRENCY = "storage.download-concurrency";
-    private static final Set<String> KEYS = Set.of(MAX_ATTEMPTS, INITIAL_BACKOFF_MS, MAX_BACKOFF_MS, CALL_TIMEOUT_SECONDS,
-            MAX_BYTES_PER_SECOND, UPLOAD_CONCURRENCY, DOWNLOAD_CONCURRENCY);
+    /**
+     * Every {@code storage.} setting, with the environment variables a command-line tool maps
+     * onto it (walkeeper's, then WAL-G's).
+     */
+    public static final List<Setting> SETTINGS = List.of(
+            Setting.integer(MAX_ATTEMPTS, 1, 100).defaultValue(5).environment("WALKEEPER_STORAGE_MAX_ATTEMPTS")
+                    .description("Attempts per storage call, the first included").build(),
+            Setting.integer(INITIAL_BACKOFF_MS, 0, 3_600_000).defaultValue(200)
+                    .description("Milliseconds before the second attempt, doubled for each further one, with jitter").build(),
+            Setting.integer(MAX_BACKOFF_MS, 0, 3_600_000).defaultValue(10_000)
+                    .description("Longest wait between attempts in milliseconds").build(),
+            Setting.integer(CALL_TIMEOUT_SECONDS, 1, 86_400).defaultValue(900).environment("WALKEEPER_STORAGE_CALL_TIMEOUT")
+                    .description("Seconds a storage call may go without moving a byte before it is abandoned and retried")
+                    .build(),
+            Setting.integer(MAX_BYTES_PER_SECOND, 0, Long.MAX_VALUE).defaultValue(0)
+                    .environment("WALKEEPER_NETWORK_RATE_LIMIT", "WALG_NETWORK_RATE_LIMIT")
+                    .description("Network bytes per second, uploads and downloads together; 0 is no limit").build(),
+            Setting.integer(UPLOAD_CONCURRENCY, 0, 10_000).defaultValue(0).environment("WALKEEPER_UPLOAD_CONCURRENCY")
+                    .description("Objects written at once; 0 is no limit").build(),
+            Setting.integer(DOWNLOAD_CONCURRENCY, 0, 10_000).defaultValue(0)
+                    .environment("WALKEEPER_DOWNLOAD_CONCURRENCY", "WALG_DOWNLOAD_CONCURRENCY")
+                    .description("Objects read at once; 0 is no limit").build());
 
     /** The defaults. */
     public static final StorageOptions DEFAULTS = new StorageOptions(5, Duration.ofMillis(200), Duration.ofSeconds(10),
@@ -72,20 +94,12 @@ public record StorageOptions(int maxAttempts, Duration initialBackoff, Duration 
      * @throws ConfigurationException for an unknown {@code storage.*} key or a bad value
      */
     public static StorageOptions from(Map<String, String> settings) {
-        StorageOptions d = DEFAULTS;
-        for (String k : settings.keySet()) {
-            if (k.startsWith(PREFIX) && !KEYS.contains(k)) {
-                throw new ConfigurationException("Unknown storage setting '" + k + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
-            }
-        }
-        return new StorageOptions(
-                (int) number(settings, MAX_ATTEMPTS, d.maxAttempts()),
-                Duration.ofMillis(number(settings, INITIAL_BACKOFF_MS, d.initialBackoff().toMillis())),
-                Duration.ofMillis(number(settings, MAX_BACKOFF_MS, d.maxBackoff().toMillis())),
-                Duration.ofSeconds(number(settings, CALL_TIMEOUT_SECONDS, d.callTimeout().toSeconds())),
-                number(settings, MAX_BYTES_PER_SECOND, d.maxBytesPerSecond()),
-                (int) number(settings, UPLOAD_CONCURRENCY, d.uploadConcurrency()),
-                (int) number(settings, DOWNLOAD_CONCURRENCY, d.downloadConcurrency()));
+        Map<String, String> own = new LinkedHashMap<>(settings);
+        own.keySet().removeIf(k -> !k.startsWith(PREFIX));
+        SettingsReader r = SettingsReader.of("Cannot use the storage settings", SETTINGS, own);
+        return new StorageOptions(r.integer(MAX_ATTEMPTS), Duration.ofMillis(r.number(INITIAL_BACKOFF_MS, 0)),
+                Duration.ofMillis(r.number(MAX_BACKOFF_MS, 0)), Duration.ofSeconds(r.number(CALL_TIMEOUT_SECONDS, 0)),
+                r.number(MAX_BYTES_PER_SECOND, 0), r.integer(UPLOAD_CONCURRENCY), r.integer(DOWNLOAD_CONCURRENCY));
     }
 
     /**
@@ -98,21 +112,5 @@ public record StorageOptions(int maxAttempts, Duration initialBackoff, Duration 
         Map<String, String> out = new LinkedHashMap<>(settings);
         out.keySet().removeIf(k -> k.startsWith(PREFIX));
         return out;
-    }
-
-    private static long number(Map<String, String> settings, String key, long fallback) {
-        String v = settings.get(key);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n < 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException("Storage setting " + key + " must be a non-negative whole number, not '" + v + "'");
-        }
     }
 }

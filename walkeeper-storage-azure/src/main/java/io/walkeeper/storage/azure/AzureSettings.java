@@ -1,20 +1,24 @@
 package io.walkeeper.storage.azure;
 
+import io.walkeeper.spi.Setting;
+import java.util.List;
+
 /**
  * The settings of the Azure Blob storage provider: keys of the map given to
  * {@link AzureStorageProvider#open}, each with its default. Every key starts with {@value #PREFIX};
- * unknown keys of that namespace and malformed values are rejected with a
- * {@link io.walkeeper.api.ConfigurationException} naming the key, keys of other namespaces are
- * ignored. A blank value counts as not set. Secret values are never logged or put in messages.
+ * unknown keys and malformed values are rejected with a
+ * {@link io.walkeeper.api.ConfigurationException} naming the key. A blank value counts as not set. Secret values are never logged or put in messages.
  *
  * <p>Credentials, in this order: the key or SAS token inside {@link #CONNECTION_STRING}, else
  * {@link #ACCOUNT_KEY}, else {@link #SAS_TOKEN}; with none of them, {@code DefaultAzureCredential}
  * (managed identity, workload identity, environment, Azure CLI login) if {@code com.azure:azure-identity}
  * is on the class path. Giving two different credentials is rejected as ambiguous.
  *
- * <p>The command-line tool maps {@code AZURE_STORAGE_ACCOUNT}, {@code AZURE_STORAGE_ACCESS_KEY},
- * {@code AZURE_STORAGE_SAS_TOKEN} and {@code AZURE_STORAGE_CONNECTION_STRING} onto these keys; the
- * library itself reads no environment variables (except through {@code DefaultAzureCredential}).
+ * <p>The provider declares these settings ({@link AzureStorageProvider#settings()}) with the
+ * environment variables a command-line tool maps onto them ({@code AZURE_STORAGE_ACCOUNT},
+ * {@code AZURE_STORAGE_ACCESS_KEY} or {@code AZURE_STORAGE_KEY}, {@code AZURE_STORAGE_SAS_TOKEN},
+ * {@code AZURE_STORAGE_CONNECTION_STRING}, {@code AZURE_STORAGE_BLOB_ENDPOINT}); the library itself
+ * reads no environment variables (except through {@code DefaultAzureCredential}).
  */
 public final class AzureSettings {
 
@@ -78,6 +82,24 @@ public final class AzureSettings {
     public static final int UPLOAD_CONCURRENCY_DEFAULT = 4;
     /** The largest {@link #UPLOAD_CONCURRENCY}, {@value}. */
     public static final int UPLOAD_CONCURRENCY_MAX = 64;
+
+    /** Every setting of this provider, with the Azure CLI's environment variables. */
+    static final List<Setting> DECLARED = List.of(
+            Setting.text(CONNECTION_STRING).secret().environment("AZURE_STORAGE_CONNECTION_STRING")
+                    .description("Azure Storage connection string; its BlobEndpoint names a custom endpoint").build(),
+            Setting.text(ACCOUNT_NAME).environment("AZURE_STORAGE_ACCOUNT")
+                    .description("Storage account name").build(),
+            Setting.text(ACCOUNT_KEY).secret().environment("AZURE_STORAGE_ACCESS_KEY", "AZURE_STORAGE_KEY")
+                    .description("Storage account access key (base64), for shared-key authentication").build(),
+            Setting.text(SAS_TOKEN).secret().environment("AZURE_STORAGE_SAS_TOKEN")
+                    .description("Shared access signature allowing read, write, list and delete on the container").build(),
+            Setting.url(ENDPOINT).environment("AZURE_STORAGE_BLOB_ENDPOINT")
+                    .description("Custom blob endpoint URL (Azurite, a private endpoint); only with an azure:// location")
+                    .build(),
+            Setting.integer(BLOCK_SIZE, BLOCK_SIZE_MIN, BLOCK_SIZE_MAX).defaultValue(BLOCK_SIZE_DEFAULT)
+                    .description("Bytes per block of an upload (the largest blob is 50,000 blocks)").build(),
+            Setting.integer(UPLOAD_CONCURRENCY, 1, UPLOAD_CONCURRENCY_MAX).defaultValue(UPLOAD_CONCURRENCY_DEFAULT)
+                    .description("Blocks of one upload sent at once").build());
 
     private AzureSettings() {
     }

@@ -2,9 +2,11 @@ package io.walkeeper.storage.azure;
 
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.Setting;
 import io.walkeeper.spi.StorageProvider;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -40,6 +42,26 @@ public final class AzureStorageProvider implements StorageProvider {
     @Override
     public Set<String> schemes() {
         return Set.of(AzureLocation.SCHEME, AzureLocation.HTTPS);
+    }
+
+    /**
+     * Returns the namespace of this provider's settings.
+     *
+     * @return {@value AzureSettings#PREFIX}
+     */
+    @Override
+    public String settingsPrefix() {
+        return AzureSettings.PREFIX;
+    }
+
+    /**
+     * Declares this provider's settings.
+     *
+     * @return every setting, with its environment variables
+     */
+    @Override
+    public List<Setting> settings() {
+        return AzureSettings.DECLARED;
     }
 
     /**

@@ -3,27 +3,28 @@ package io.walkeeper.storage.fs;
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.spi.Redaction;
 import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.SettingsReader;
 import io.walkeeper.spi.StorageProvider;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Opens {@link FsBlobStore}s for {@code file:} URIs such as {@code file:///var/backups/pg} (also
  * written {@code file:/var/backups/pg}). The path must be absolute; the directory is created if
  * it does not exist. Percent-escapes in the URI are decoded ({@code file:///backups/my%20repo}).
- * This provider has no settings: keys starting with {@value #SETTINGS_PREFIX} are rejected, other
- * keys belong to other components and are ignored.
+ * This provider has no settings: every key is rejected (a misspelt or misplaced setting is never
+ * ignored), except the engine's shared {@code storage.} keys. Its namespace, should it gain
+ * settings, is {@value #SETTINGS_PREFIX}.
  */
 public final class FsStorageProvider implements StorageProvider {
 
     /** The URI scheme this provider handles, {@value}. */
     public static final String SCHEME = "file";
     /** The namespace of this provider's settings, {@value}. */
-    public static final String SETTINGS_PREFIX = "fs.";
+    public static final String SETTINGS_PREFIX = SCHEME + ".";
 
     /** Creates the provider; used by {@link java.util.ServiceLoader}. */
     public FsStorageProvider() {
@@ -41,23 +42,14 @@ public final class FsStorageProvider implements StorageProvider {
      * @param settings provider settings; none are defined for {@code file:}
      * @return the open store
      * @throws ConfigurationException if the URI is not an absolute {@code file:} path or an
-     *     {@code fs.} setting is given
+     *     setting other than a {@code storage.} one is given
      * @throws io.walkeeper.api.StorageException if the directory cannot be created or written
      */
     @Override
     public BlobStore open(URI location, Map<String, String> settings) {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(settings, "settings");
-        Set<String> unknown = new TreeSet<>();
-        for (String key : settings.keySet()) {
-            if (key.startsWith(SETTINGS_PREFIX)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("Cannot open file storage at " + location + ": unknown setting(s) "
-                    + unknown + " (file storage has no settings)");
-        }
+        SettingsReader.of("Cannot open file storage at " + location, settings(), settings, "storage.");
         return FsBlobStore.open(toPath(location));
     }
 

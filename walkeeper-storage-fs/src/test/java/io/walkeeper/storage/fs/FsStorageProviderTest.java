@@ -38,7 +38,7 @@ class FsStorageProviderTest {
     @Test
     void opensAbsoluteFileUris() throws Exception {
         Path dir = tempDir.resolve("my repo");
-        try (BlobStore store = new FsStorageProvider().open(dir.toUri(), Map.of("s3.region", "ignored"))) {
+        try (BlobStore store = new FsStorageProvider().open(dir.toUri(), Map.of("storage.retry.max-attempts", "2"))) {
             store.put("k", out -> out.write(1));
         }
         assertTrue(Files.isRegularFile(dir.resolve("k")));
@@ -56,8 +56,12 @@ class FsStorageProviderTest {
             assertThrows(ConfigurationException.class, () -> provider.open(URI.create(uri), Map.of()), uri);
         }
         URI ok = tempDir.toUri();
-        ConfigurationException e = assertThrows(ConfigurationException.class,
-                () -> provider.open(ok, Map.of("fs.sync", "false")));
-        assertTrue(e.getMessage().contains("fs.sync"), e.getMessage());
+        for (String key : List.of("file.sync", "fs.sync", "s3.region")) {
+            ConfigurationException e = assertThrows(ConfigurationException.class,
+                    () -> provider.open(ok, Map.of(key, "false")), key);
+            assertTrue(e.getMessage().contains(key) && e.getMessage().contains("takes no settings"), e.getMessage());
+        }
+        assertEquals("file.", provider.settingsPrefix(), "the namespace the command-line tool maps file keys from");
+        provider.open(ok, Map.of("storage.retry.max-attempts", "3")).close();
     }
 }

@@ -1,22 +1,19 @@
 package io.walkeeper.storage.gcs;
 
 import io.walkeeper.api.ConfigurationException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.file.InvalidPathException;
+import io.walkeeper.spi.Setting;
+import io.walkeeper.spi.SettingsReader;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The settings of the {@code gs:} provider: the {@value #PREFIX} keys of the settings map, parsed
- * once and checked. Unknown {@value #PREFIX} keys and malformed values are rejected with a
- * {@link ConfigurationException} naming the key; keys of other namespaces belong to other
- * components and are ignored.
+ * once and checked. Unknown keys and malformed values are rejected with a
+ * {@link ConfigurationException} naming the key.
  *
  * <p>Credentials come from {@value #CREDENTIALS_FILE} when it is set, and otherwise from Google's
  * Application Default Credentials: the key file named by the {@code GOOGLE_APPLICATION_CREDENTIALS}
@@ -67,7 +64,18 @@ public final class GcsSettings {
 
     private static final int CHUNK_GRANULARITY = 256 << 10;
     private static final int CHUNK_SIZE_MAX = 1 << 30;
-    private static final Set<String> KEYS = Set.of(CREDENTIALS_FILE, PROJECT_ID, ENDPOINT, CHUNK_SIZE);
+
+    /** Every setting of this provider, with Google's environment variable for the key file. */
+    static final List<Setting> DECLARED = List.of(
+            Setting.path(CREDENTIALS_FILE).environment("GOOGLE_APPLICATION_CREDENTIALS")
+                    .description("Credentials file (service-account key, user, external account); not set: Application "
+                            + "Default Credentials").build(),
+            Setting.text(PROJECT_ID).environment("GOOGLE_CLOUD_PROJECT")
+                    .description("Project to bill and attribute requests to").build(),
+            Setting.url(ENDPOINT)
+                    .description("JSON API endpoint as https://host[:port] (Private Service Connect, an emulator)").build(),
+            Setting.size(CHUNK_SIZE, CHUNK_GRANULARITY, CHUNK_SIZE_MAX).defaultValue(CHUNK_SIZE_DEFAULT)
+                    .description("Bytes per request of a resumable upload, a multiple of 256 KiB").build());
 
     private final Path credentialsFile;
     private final String projectId;
@@ -91,21 +99,19 @@ public final class GcsSettings {
      */
     public static GcsSettings parse(Map<String, String> settings) {
         Objects.requireNonNull(settings, "settings");
-        Set<String> unknown = new TreeSet<>();
-        for (String key : settings.keySet()) {
-            if (!KEYS.contains(key) && !key.startsWith("storage.")) {
-                unknown.add(key);
+        SettingsReader p = SettingsReader.of("Cannot configure Google Cloud Storage", DECLARED, settings, "storage.");
+        String endpoint = p.url(ENDPOINT).map(uri -> {
+            String path = uri.getRawPath();
+            if (path != null && !path.isEmpty() && !path.equals("/")) {
+                throw p.invalid(ENDPOINT, "the scheme, host and port only, without a path (e.g. " + ENDPOINT_DEFAULT + ")");
             }
+            return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getRawAuthority();
+        }).orElse(null);
+        int chunkSize = p.integer(CHUNK_SIZE);
+        if (chunkSize % CHUNK_GRANULARITY != 0) {
+            throw p.invalid(CHUNK_SIZE, "a multiple of 256 KiB between 256KiB and 1024MiB (default 16MiB)");
         }
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("Unknown Google Cloud Storage setting(s) " + unknown + " (known: "
-                    + new TreeSet<>(KEYS) + ")");
-        }
-        String file = value(settings, CREDENTIALS_FILE);
-        String endpoint = value(settings, ENDPOINT);
-        String chunk = value(settings, CHUNK_SIZE);
-        return new GcsSettings(file == null ? null : credentialsPath(file), value(settings, PROJECT_ID),
-                endpoint == null ? null : endpoint(endpoint), chunk == null ? CHUNK_SIZE_DEFAULT : chunkSize(chunk));
+        return new GcsSettings(p.path(CREDENTIALS_FILE).orElse(null), p.text(PROJECT_ID).orElse(null), endpoint, chunkSize);
     }
 
     /** Returns the settings with every key unset. */
@@ -153,73 +159,5 @@ public final class GcsSettings {
     public String toString() {
         return "GcsSettings[credentialsFile=" + credentialsFile + ", projectId=" + projectId + ", endpoint=" + endpoint
                 + ", chunkSize=" + chunkSize + "]";
-    }
-
-    private static String value(Map<String, String> settings, String key) {
-        String v = settings.get(key);
-        return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    private static Path credentialsPath(String file) {
-        try {
-            return Path.of(file);
-        } catch (InvalidPathException e) {
-            throw new ConfigurationException("Setting " + CREDENTIALS_FILE + " is not a valid path: " + e.getMessage(), e);
-        }
-    }
-
-    private static String endpoint(String value) {
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw badEndpoint(value, "it is not a URI");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw badEndpoint(value, "it must start with https:// (or http:// for a local emulator)");
-        }
-        if (uri.getHost() == null || uri.getRawUserInfo() != null) {
-            throw badEndpoint(value, "it must name a host and nothing before it");
-        }
-        String path = uri.getRawPath();
-        if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null
-                || uri.getRawFragment() != null) {
-            throw badEndpoint(value, "give the scheme, host and port only, without a path, query or fragment");
-        }
-        return scheme + "://" + uri.getRawAuthority();
-    }
-
-    private static ConfigurationException badEndpoint(String value, String reason) {
-        return new ConfigurationException("Setting " + ENDPOINT + " = '" + io.walkeeper.spi.Redaction.text(value)
-                + "' is invalid: " + reason
-                + " (e.g. " + ENDPOINT_DEFAULT + ")");
-    }
-
-    private static int chunkSize(String value) {
-        String v = value.toLowerCase(Locale.ROOT).replace(" ", "");
-        long unit = 1;
-        if (v.endsWith("kib")) {
-            unit = 1 << 10;
-            v = v.substring(0, v.length() - 3);
-        } else if (v.endsWith("mib")) {
-            unit = 1 << 20;
-            v = v.substring(0, v.length() - 3);
-        }
-        long bytes;
-        try {
-            bytes = Math.multiplyExact(Long.parseLong(v), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw badChunkSize(value);
-        }
-        if (bytes < CHUNK_GRANULARITY || bytes > CHUNK_SIZE_MAX || bytes % CHUNK_GRANULARITY != 0) {
-            throw badChunkSize(value);
-        }
-        return (int) bytes;
-    }
-
-    private static ConfigurationException badChunkSize(String value) {
-        return new ConfigurationException("Setting " + CHUNK_SIZE + " = '" + value + "' is invalid: it must be a "
-                + "multiple of 256 KiB between 256KiB and 1024MiB, in bytes or with a KiB or MiB suffix (default 16MiB)");
     }
 }

@@ -1,8 +1,10 @@
 package io.walkeeper.storage.gcs;
 
 import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.Setting;
 import io.walkeeper.spi.StorageProvider;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +27,26 @@ public final class GcsStorageProvider implements StorageProvider {
     @Override
     public Set<String> schemes() {
         return Set.of(SCHEME);
+    }
+
+    /**
+     * Returns the namespace of this provider's settings.
+     *
+     * @return {@value GcsSettings#PREFIX}
+     */
+    @Override
+    public String settingsPrefix() {
+        return GcsSettings.PREFIX;
+    }
+
+    /**
+     * Declares the {@link GcsSettings}.
+     *
+     * @return every setting, with its environment variables
+     */
+    @Override
+    public List<Setting> settings() {
+        return GcsSettings.DECLARED;
     }
 
     /**

@@ -58,7 +58,9 @@ class GcsSettingsTest {
 
     @Test
     void rejectsMalformedValuesNamingTheKey() {
-        for (String bad : List.of("0", "-1", "100", "1000000", "2GiB", "16MB", "x", "1.5MiB", "300KiB")) {
+        // sizes are read as every size setting is: K, M, G with or without B or iB, powers of 1024
+        assertEquals(16 << 20, GcsSettings.parse(Map.of(GcsSettings.CHUNK_SIZE, "16MB")).chunkSize());
+        for (String bad : List.of("0", "-1", "100", "1000000", "2GiB", "16XB", "x", "1.5MiB", "300KiB")) {
             ConfigurationException e = assertThrows(ConfigurationException.class,
                     () -> GcsSettings.parse(Map.of(GcsSettings.CHUNK_SIZE, bad)), bad);
             assertTrue(e.getMessage().contains(GcsSettings.CHUNK_SIZE), e.getMessage());

@@ -15,11 +15,9 @@ import static io.walkeeper.storage.s3.S3Settings.STORAGE_CLASS;
 import static io.walkeeper.storage.s3.S3Settings.UPLOAD_CONCURRENCY;
 
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.spi.SettingsReader;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.s3.model.StorageClass;
@@ -46,9 +44,6 @@ record S3Properties(URI endpoint, String region, boolean pathStyle, String acces
         String sessionToken, String sse, String sseKmsKeyId, String storageClass, int partSize,
         int uploadConcurrency, boolean conditionalWrites, int maxConnections) {
 
-    private static final Set<String> KEYS = Set.of(ENDPOINT, REGION, PATH_STYLE, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
-            SESSION_TOKEN, SSE, SSE_KMS_KEY_ID, STORAGE_CLASS, PART_SIZE, UPLOAD_CONCURRENCY, CONDITIONAL_WRITES,
-            MAX_CONNECTIONS);
     private static final Pattern REGION_NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     /**
@@ -59,61 +54,44 @@ record S3Properties(URI endpoint, String region, boolean pathStyle, String acces
      * @throws ConfigurationException naming the unknown key or the key whose value is malformed
      */
     static S3Properties parse(URI location, Map<String, String> settings) {
-        Set<String> unknown = new TreeSet<>();
-        for (String key : settings.keySet()) {
-            if (!KEYS.contains(key) && !key.startsWith("storage.")) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("Cannot open S3 storage at " + location + ": unknown setting(s) " + unknown
-                    + " (known: " + new TreeSet<>(KEYS) + ")");
-        }
-        Parser p = new Parser(location, settings);
-        URI endpoint = p.endpoint();
-        String region = p.text(REGION);
+        SettingsReader p = SettingsReader.of("Cannot open S3 storage at " + io.walkeeper.spi.Redaction.uri(location),
+                S3Settings.DECLARED, settings, "storage.");
+        URI endpoint = p.url(ENDPOINT).orElse(null);
+        String region = p.text(REGION).orElse(null);
         if (region != null && !REGION_NAME.matcher(region).matches()) {
-            throw p.invalid(REGION, region, "a region name such as eu-west-1");
+            throw p.invalid(REGION, "a region name such as eu-west-1");
         }
         if (region == null && endpoint != null) {
             region = S3Settings.REGION_DEFAULT_WITH_ENDPOINT;
         }
         boolean hostless = endpoint != null && isAddressOrLocalhost(endpoint.getHost());
-        boolean pathStyle = p.bool(PATH_STYLE, hostless || S3Settings.PATH_STYLE_DEFAULT);
+        boolean pathStyle = p.isSet(PATH_STYLE) ? p.bool(PATH_STYLE)
+                : hostless || S3Settings.PATH_STYLE_DEFAULT;
 
-        String accessKeyId = p.text(ACCESS_KEY_ID);
-        String secretAccessKey = p.text(SECRET_ACCESS_KEY);
-        String sessionToken = p.text(SESSION_TOKEN);
+        String accessKeyId = p.text(ACCESS_KEY_ID).orElse(null);
+        String secretAccessKey = p.text(SECRET_ACCESS_KEY).orElse(null);
+        String sessionToken = p.text(SESSION_TOKEN).orElse(null);
         if ((accessKeyId == null) != (secretAccessKey == null)) {
-            throw new ConfigurationException("Cannot open S3 storage at " + location + ": " + ACCESS_KEY_ID + " and "
-                    + SECRET_ACCESS_KEY + " must be given together (or neither, to use the AWS default credential "
-                    + "chain)");
+            throw p.error(ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY + " must be given together (or neither, to use the "
+                    + "AWS default credential chain)");
         }
         if (sessionToken != null && accessKeyId == null) {
-            throw new ConfigurationException("Cannot open S3 storage at " + location + ": " + SESSION_TOKEN
-                    + " needs " + ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY);
+            throw p.error(SESSION_TOKEN + " needs " + ACCESS_KEY_ID + " and " + SECRET_ACCESS_KEY);
         }
 
-        String sse = p.sse();
-        String sseKmsKeyId = p.text(SSE_KMS_KEY_ID);
+        String sse = p.text(SSE).filter(v -> !v.equals(S3Settings.SSE_NONE)).orElse(null);
+        String sseKmsKeyId = p.text(SSE_KMS_KEY_ID).orElse(null);
         if (sseKmsKeyId != null && !S3Settings.SSE_KMS.equals(sse)) {
-            throw new ConfigurationException("Cannot open S3 storage at " + location + ": " + SSE_KMS_KEY_ID
-                    + " is only valid with " + SSE + "=" + S3Settings.SSE_KMS);
+            throw p.error(SSE_KMS_KEY_ID + " is only valid with " + SSE + "=" + S3Settings.SSE_KMS);
         }
-        String storageClass = p.text(STORAGE_CLASS);
+        String storageClass = p.text(STORAGE_CLASS).orElse(null);
         if (storageClass != null && StorageClass.fromValue(storageClass) == StorageClass.UNKNOWN_TO_SDK_VERSION) {
-            throw p.invalid(STORAGE_CLASS, storageClass, "one of " + new TreeSet<>(StorageClass.knownValues()
+            throw p.invalid(STORAGE_CLASS, "one of " + new TreeSet<>(StorageClass.knownValues()
                     .stream().map(StorageClass::toString).toList()));
         }
-        int partSize = p.integer(PART_SIZE, S3Settings.PART_SIZE_DEFAULT, S3Settings.PART_SIZE_MIN,
-                S3Settings.PART_SIZE_MAX);
-        int concurrency = p.integer(UPLOAD_CONCURRENCY, S3Settings.UPLOAD_CONCURRENCY_DEFAULT, 1,
-                S3Settings.UPLOAD_CONCURRENCY_MAX);
-        boolean conditionalWrites = p.bool(CONDITIONAL_WRITES, S3Settings.CONDITIONAL_WRITES_DEFAULT);
-        int maxConnections = p.integer(MAX_CONNECTIONS, S3Settings.MAX_CONNECTIONS_DEFAULT, 1,
-                S3Settings.MAX_CONNECTIONS_MAX);
         return new S3Properties(endpoint, region, pathStyle, accessKeyId, secretAccessKey, sessionToken, sse,
-                sseKmsKeyId, storageClass, partSize, concurrency, conditionalWrites, maxConnections);
+                sseKmsKeyId, storageClass, p.integer(PART_SIZE), p.integer(UPLOAD_CONCURRENCY),
+                p.bool(CONDITIONAL_WRITES), p.integer(MAX_CONNECTIONS));
     }
 
     /** Tells whether static credentials were given. */
@@ -143,88 +121,5 @@ record S3Properties(URI endpoint, String region, boolean pathStyle, String acces
             return false;
         }
         return host.equalsIgnoreCase("localhost") || host.startsWith("[") || host.matches("[0-9.]+");
-    }
-
-    /** Reads single values, naming the key (never a secret's value) when one is malformed. */
-    private record Parser(URI location, Map<String, String> settings) {
-
-        String text(String key) {
-            String v = settings.get(key);
-            return v == null || v.isBlank() ? null : v.trim();
-        }
-
-        boolean bool(String key, boolean fallback) {
-            String v = text(key);
-            if (v == null) {
-                return fallback;
-            }
-            return switch (v.toLowerCase(Locale.ROOT)) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw invalid(key, v, "true or false");
-            };
-        }
-
-        int integer(String key, int fallback, int min, int max) {
-            String v = text(key);
-            if (v == null) {
-                return fallback;
-            }
-            long n;
-            try {
-                n = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw invalid(key, v, "a whole number between " + min + " and " + max);
-            }
-            if (n < min || n > max) {
-                throw invalid(key, v, "a whole number between " + min + " and " + max);
-            }
-            return (int) n;
-        }
-
-        URI endpoint() {
-            String v = text(ENDPOINT);
-            if (v == null) {
-                return null;
-            }
-            URI uri;
-            try {
-                uri = new URI(v);
-            } catch (URISyntaxException e) {
-                throw invalid(ENDPOINT, v, "an http or https URL such as http://127.0.0.1:9000");
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw invalid(ENDPOINT, v, "an http or https URL such as http://127.0.0.1:9000");
-            }
-            if (uri.getRawUserInfo() != null) {
-                throw new ConfigurationException("Cannot open S3 storage at " + location + ": " + ENDPOINT
-                        + " must not hold user information; give credentials as " + ACCESS_KEY_ID + " and "
-                        + SECRET_ACCESS_KEY);
-            }
-            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw invalid(ENDPOINT, v, "a URL without query or fragment");
-            }
-            return uri;
-        }
-
-        String sse() {
-            String v = text(SSE);
-            if (v == null || v.equalsIgnoreCase(S3Settings.SSE_NONE)) {
-                return null;
-            }
-            if (v.equalsIgnoreCase(S3Settings.SSE_AES256)) {
-                return S3Settings.SSE_AES256;
-            }
-            if (v.equalsIgnoreCase(S3Settings.SSE_KMS)) {
-                return S3Settings.SSE_KMS;
-            }
-            throw invalid(SSE, v, S3Settings.SSE_NONE + ", " + S3Settings.SSE_AES256 + " or " + S3Settings.SSE_KMS);
-        }
-
-        ConfigurationException invalid(String key, String value, String expected) {
-            return new ConfigurationException("Cannot open S3 storage at " + location + ": setting " + key + " is '"
-                    + io.walkeeper.spi.Redaction.text(value) + "', expected " + expected);
-        }
     }
 }

@@ -1,5 +1,8 @@
 package io.walkeeper.storage.s3;
 
+import io.walkeeper.spi.Setting;
+import java.util.List;
+
 /**
  * The settings of the {@code s3:} storage provider: keys of the map given to
  * {@link S3StorageProvider#open}, each with its default. Every key starts with {@value #PREFIX};
@@ -7,10 +10,13 @@ package io.walkeeper.storage.s3;
  * {@link io.walkeeper.api.ConfigurationException} naming the key, and so are keys of other
  * namespaces (the engine's {@code storage.} keys aside). A blank value counts as not set.
  *
- * <p>The command-line tool maps {@code AWS_ENDPOINT}, {@code AWS_REGION},
- * {@code AWS_S3_FORCE_PATH_STYLE}, {@code AWS_ACCESS_KEY_ID} and {@code AWS_SECRET_ACCESS_KEY} onto
- * these keys; the library itself reads no environment variables, except through the AWS SDK's
- * default region and credential chains when no region or keys are given.
+ * <p>The provider declares these settings ({@link S3StorageProvider#settings()}) with the
+ * environment variables a command-line tool maps onto them ({@code AWS_ENDPOINT},
+ * {@code AWS_REGION}, {@code AWS_S3_FORCE_PATH_STYLE}, {@code AWS_ACCESS_KEY_ID},
+ * {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN} and WAL-G's {@code WALG_S3_SSE},
+ * {@code WALG_S3_SSE_KMS_ID}, {@code WALG_S3_STORAGE_CLASS}); the library itself reads no
+ * environment variables, except through the AWS SDK's default region and credential chains when
+ * no region or keys are given.
  */
 public final class S3Settings {
 
@@ -125,6 +131,35 @@ public final class S3Settings {
     public static final int MAX_CONNECTIONS_DEFAULT = 50;
     /** The largest {@link #MAX_CONNECTIONS}, {@value}. */
     public static final int MAX_CONNECTIONS_MAX = 1000;
+
+    /** Every setting of this provider, with its environment variables (WAL-G's and the AWS SDK's names). */
+    static final List<Setting> DECLARED = List.of(
+            Setting.url(ENDPOINT).environment("AWS_ENDPOINT")
+                    .description("Endpoint URL of an S3-compatible service; not set: the AWS endpoint of the region").build(),
+            Setting.text(REGION).environment("AWS_REGION")
+                    .description("Region; not set: us-east-1 with an endpoint, else the AWS SDK's region chain").build(),
+            Setting.bool(PATH_STYLE).environment("AWS_S3_FORCE_PATH_STYLE")
+                    .description("Address buckets in the path; default true for an IP or localhost endpoint, else false").build(),
+            Setting.text(ACCESS_KEY_ID).secret().environment("AWS_ACCESS_KEY_ID")
+                    .description("Access key id of static credentials; not set: the AWS SDK's credential chain").build(),
+            Setting.text(SECRET_ACCESS_KEY).secret().environment("AWS_SECRET_ACCESS_KEY")
+                    .description("Secret access key of static credentials").build(),
+            Setting.text(SESSION_TOKEN).secret().environment("AWS_SESSION_TOKEN")
+                    .description("Session token of temporary static credentials").build(),
+            Setting.choice(SSE, SSE_NONE, SSE_AES256, SSE_KMS).defaultValue(SSE_NONE).environment("WALG_S3_SSE")
+                    .description("Server-side encryption of new objects").build(),
+            Setting.text(SSE_KMS_KEY_ID).environment("WALG_S3_SSE_KMS_ID")
+                    .description("KMS key id or ARN for aws:kms server-side encryption").build(),
+            Setting.text(STORAGE_CLASS).environment("WALG_S3_STORAGE_CLASS")
+                    .description("Storage class of new objects; not set: the bucket's default").build(),
+            Setting.integer(PART_SIZE, PART_SIZE_MIN, PART_SIZE_MAX).defaultValue(PART_SIZE_DEFAULT)
+                    .description("Bytes per part of a multipart upload (also caps an object at 10,000 parts)").build(),
+            Setting.integer(UPLOAD_CONCURRENCY, 1, UPLOAD_CONCURRENCY_MAX).defaultValue(UPLOAD_CONCURRENCY_DEFAULT)
+                    .description("Parts of one object uploading at once").build(),
+            Setting.bool(CONDITIONAL_WRITES).defaultValue(CONDITIONAL_WRITES_DEFAULT)
+                    .description("Make create-if-absent atomic with If-None-Match: *").build(),
+            Setting.integer(MAX_CONNECTIONS, 1, MAX_CONNECTIONS_MAX).defaultValue(MAX_CONNECTIONS_DEFAULT)
+                    .description("Most HTTP connections kept open").build());
 
     private S3Settings() {
     }

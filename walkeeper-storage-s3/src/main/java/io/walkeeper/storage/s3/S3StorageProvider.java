@@ -1,8 +1,10 @@
 package io.walkeeper.storage.s3;
 
 import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.Setting;
 import io.walkeeper.spi.StorageProvider;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,6 +27,16 @@ public final class S3StorageProvider implements StorageProvider {
     @Override
     public Set<String> schemes() {
         return Set.of(SCHEME);
+    }
+
+    /**
+     * Declares the {@link S3Settings}.
+     *
+     * @return every {@code s3.} setting
+     */
+    @Override
+    public List<Setting> settings() {
+        return S3Settings.DECLARED;
     }
 
     /**
