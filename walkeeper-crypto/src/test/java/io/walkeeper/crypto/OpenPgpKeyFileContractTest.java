@@ -56,7 +56,7 @@ class OpenPgpKeyFileContractTest extends EncryptionProviderContractTest {
 
     /** The armored-key run covers the default size; the code path is the same. */
     @Override
-    protected long largeStreamBytes() {
+    protected long largeStreamSize() {
         return 32L << 20;
     }
 }

@@ -2,7 +2,6 @@ package io.walkeeper.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -13,42 +12,31 @@ import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.spi.CompressionCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestReporter;
 
 /**
  * The behaviour every {@link CompressionCodec} must have. A codec's test extends this class and
- * implements {@link #codec()}; JUnit 5 then runs every test below against it: round trips of
- * empty, one-byte, random, compressible and mixed content and of a 16 MiB WAL-like segment; a
- * large stream (1 GiB unless {@link #largeStreamSize()} says otherwise) passed from the compressor
- * to the decompressor through a small pipe and checked with a digest; detection of truncated
- * input (for codecs with framing, that is with a non-empty {@link CompressionCodec#extension()})
- * and of corrupted input (for codecs with a checksum, see {@link #checksummed()}); stream closing,
- * settings validation, thread-safety, and discovery with {@link ServiceLoader}.
+ * implements {@link #codec()}; JUnit 5 then runs every test below and every round-trip test of
+ * {@link StreamTransformContractTest} against it, with mixed content (part random, part
+ * compressible text): round trips of empty, one-byte, random, compressible and mixed content and
+ * of a 16 MiB WAL-like segment; a large stream of heap pages (1 GiB unless
+ * {@link #largeStreamSize()} says otherwise) passed from the compressor to the decompressor
+ * through a small pipe and checked with a digest; detection of truncated input (for codecs with
+ * framing, that is with a non-empty {@link CompressionCodec#extension()}) and of corrupted input
+ * (for codecs with a checksum, see {@link #checksummed()}); stream closing, settings validation,
+ * thread-safety, and discovery with {@link ServiceLoader}.
  */
-public abstract class CompressionCodecContractTest {
-
-    /** The default size of the large stream, {@value} bytes (1 GiB). */
-    protected static final long LARGE_STREAM_DEFAULT = 1L << 30;
+public abstract class CompressionCodecContractTest extends StreamTransformContractTest {
 
     /** Creates the test; subclasses need a no-argument constructor for JUnit. */
     protected CompressionCodecContractTest() {
@@ -60,6 +48,76 @@ public abstract class CompressionCodecContractTest {
      * @return the codec
      */
     protected abstract CompressionCodec codec();
+
+    /**
+     * Compresses what is written into {@code sink} with {@link #codec()}.
+     *
+     * @param sink where the compressed bytes go
+     * @return the compressing stream
+     * @throws IOException if the stream cannot be set up
+     */
+    @Override
+    protected OutputStream wrapOutput(OutputStream sink) throws IOException {
+        return codec().compress(sink);
+    }
+
+    /**
+     * Decompresses {@code source} with {@link #codec()}.
+     *
+     * @param source the compressed bytes
+     * @return the decompressing stream
+     * @throws IOException if the stream cannot be set up
+     */
+    @Override
+    protected InputStream wrapInput(InputStream source) throws IOException {
+        return codec().decompress(source);
+    }
+
+    /**
+     * Returns {@link #mixedContent} (part random, part compressible text).
+     *
+     * @param seed the random seed
+     * @param size the size in bytes
+     * @return the content
+     */
+    @Override
+    protected byte[] content(long seed, int size) {
+        return mixedContent(seed, size);
+    }
+
+    /**
+     * Writes heap pages ({@link SyntheticHeapPages}): compressible, but not trivially.
+     *
+     * @param out where to write
+     * @param size how many bytes to write
+     * @param digest receives every byte written
+     * @throws IOException if writing fails
+     */
+    @Override
+    protected void writeLargeContent(OutputStream out, long size, MessageDigest digest) throws IOException {
+        SyntheticHeapPages.write(out, 19, size, digest);
+    }
+
+    /**
+     * Truncation is detected by every framed codec, that is every codec with a non-empty
+     * {@link CompressionCodec#extension()}; an identity codec has no framing to check.
+     *
+     * @return whether the codec is framed
+     */
+    @Override
+    protected boolean detectsTruncation() {
+        return framed();
+    }
+
+    /**
+     * A flipped byte is detected by codecs whose format has a checksum, see {@link #checksummed()}.
+     *
+     * @return {@link #checksummed()}
+     */
+    @Override
+    protected boolean detectsCorruption() {
+        return checksummed();
+    }
 
     /**
      * Compresses {@code plain} with {@code codec} into memory.
@@ -135,17 +193,6 @@ public abstract class CompressionCodecContractTest {
     }
 
     /**
-     * Returns the size of the stream that {@link #streamsLargeContent} passes through the codec.
-     * The default, {@link #LARGE_STREAM_DEFAULT}, takes a few seconds with a fast codec; a slow
-     * codec overrides this with a smaller size (at least 64 MiB), stating why.
-     *
-     * @return the size in bytes
-     */
-    protected long largeStreamSize() {
-        return LARGE_STREAM_DEFAULT;
-    }
-
-    /**
      * Tells whether the codec's format checks its content, so that a flipped byte anywhere fails.
      * The default is true for every framed codec; a format without a checksum (brotli) overrides
      * this, and is then only required to fail corrupt input with an {@link IOException} or to
@@ -177,49 +224,6 @@ public abstract class CompressionCodecContractTest {
                 .collect(Collectors.toList());
         assertEquals(1, found.size(), "codecs named '" + codec().name() + "': " + found);
         assertEquals(codec().getClass(), found.get(0).getClass());
-    }
-
-    /**
-     * Empty content round-trips.
-     *
-     * @throws IOException on an unexpected failure
-     */
-    @Test
-    public void roundTripsEmpty() throws IOException {
-        assertArrayEquals(new byte[0], decompress(codec(), compress(codec(), new byte[0])));
-    }
-
-    /**
-     * One byte round-trips.
-     *
-     * @throws IOException on an unexpected failure
-     */
-    @Test
-    public void roundTripsOneByte() throws IOException {
-        assertArrayEquals(new byte[] {42}, decompress(codec(), compress(codec(), new byte[] {42})));
-    }
-
-    /**
-     * Content written and read one byte at a time round-trips.
-     *
-     * @throws IOException on an unexpected failure
-     */
-    @Test
-    public void roundTripsSingleByteCalls() throws IOException {
-        byte[] plain = mixedContent(3, 200_000);
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (OutputStream out = codec().compress(buffer)) {
-            for (byte b : plain) {
-                out.write(b);
-            }
-        }
-        ByteArrayOutputStream result = new ByteArrayOutputStream();
-        try (InputStream in = codec().decompress(new ByteArrayInputStream(buffer.toByteArray()))) {
-            for (int b; (b = in.read()) >= 0; ) {
-                result.write(b);
-            }
-        }
-        assertArrayEquals(plain, result.toByteArray());
     }
 
     /**
@@ -270,103 +274,6 @@ public abstract class CompressionCodecContractTest {
     }
 
     /**
-     * A large stream ({@link #largeStreamSize()}), generated on the fly, passes from the
-     * compressor to the decompressor through a pipe holding at most 1 MiB, and comes out with the
-     * same length and SHA-256 digest: neither side needs the whole content in memory.
-     *
-     * @param reporter receives the compressed size and the throughput
-     * @throws Exception on an unexpected failure
-     */
-    @Test
-    public void streamsLargeContent(TestReporter reporter) throws Exception {
-        long size = largeStreamSize();
-        StreamPipe pipe = new StreamPipe(16);
-        MessageDigest written = ContractPayloads.sha256();
-        MessageDigest read = ContractPayloads.sha256();
-        ExecutorService writer = Executors.newSingleThreadExecutor();
-        long start = System.nanoTime();
-        long count;
-        try {
-            Future<?> compressing = writer.submit(() -> {
-                try (OutputStream out = codec().compress(pipe.sink())) {
-                    SyntheticHeapPages.write(out, 19, size, written);
-                } catch (IOException | RuntimeException | Error e) {
-                    pipe.abortWriter(e);
-                    throw e;
-                }
-                return null;
-            });
-            try (InputStream in = codec().decompress(pipe.source())) {
-                count = ContractPayloads.drain(in, read);
-            } catch (IOException e) {
-                rethrowWriterFailure(compressing);
-                throw e;
-            }
-            compressing.get(10, TimeUnit.MINUTES);
-        } finally {
-            writer.shutdownNow();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        assertEquals(size, count, "bytes decompressed");
-        assertArrayEquals(written.digest(), read.digest(), "SHA-256 of the decompressed stream");
-        reporter.publishEntry("large stream", String.format("%s: %d MiB -> %d MiB compressed, %.1f s, %.0f MiB/s",
-                codec(), size >> 20, pipe.transferred() >> 20, seconds, (size >> 20) / seconds));
-    }
-
-    private static void rethrowWriterFailure(Future<?> compressing) throws Exception {
-        try {
-            compressing.get(1, TimeUnit.MINUTES);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception) {
-                throw (Exception) e.getCause();
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * Truncated input fails with an {@link IOException}, wherever it was cut, also in the last
-     * bytes of a stream of several MiB (where a decoder that does not track the end of its input
-     * could report a clean end).
-     *
-     * @throws IOException on an unexpected failure
-     */
-    @Test
-    public void rejectsTruncatedInput() throws IOException {
-        assumeTrue(framed(), "an identity codec has no framing to check");
-        for (byte[] plain : List.of(new byte[0], new byte[] {7}, mixedContent(5, 1 << 20), relationPages(5, 4 << 20))) {
-            byte[] compressed = compress(codec(), plain);
-            assertArrayEquals(plain, decompress(codec(), compressed), "the whole stream decodes");
-            int n = compressed.length;
-            for (int cut : new int[] {0, 1, n / 4, n / 2, n - 64, n - 5, n - 4, n - 2, n - 1}) {
-                if (cut < 0 || cut >= n) {
-                    continue;
-                }
-                byte[] truncated = Arrays.copyOf(compressed, cut);
-                assertThrows(IOException.class, () -> decompress(codec(), truncated),
-                        "input of " + n + " bytes cut to " + cut);
-            }
-        }
-    }
-
-    /**
-     * A flipped byte in the data or the trailer fails with an {@link IOException}.
-     *
-     * @throws IOException on an unexpected failure
-     */
-    @Test
-    public void rejectsFlippedByte() throws IOException {
-        assumeTrue(checksummed(), "the format has no checksum to check");
-        byte[] compressed = compress(codec(), mixedContent(6, 1 << 20));
-        int n = compressed.length;
-        for (int at : new int[] {n / 4, n / 2, 3 * n / 4, n - 1}) {
-            byte[] corrupt = compressed.clone();
-            corrupt[at] ^= 0x10;
-            assertThrows(IOException.class, () -> decompress(codec(), corrupt), "byte " + at + " of " + n + " flipped");
-        }
-    }
-
-    /**
      * Corrupt input fails with an {@link IOException} or decodes to something, but never fails
      * with an unchecked exception or hangs; this holds for formats without a checksum too.
      */
@@ -390,49 +297,6 @@ public abstract class CompressionCodecContractTest {
     }
 
     /**
-     * Closing the compressing stream closes the destination.
-     *
-     * @throws IOException on an unexpected failure
-     */
-    @Test
-    public void closingCompressorClosesDestination() throws IOException {
-        boolean[] closed = {false};
-        OutputStream destination = new FilterOutputStream(new ByteArrayOutputStream()) {
-            @Override
-            public void close() throws IOException {
-                closed[0] = true;
-                super.close();
-            }
-        };
-        OutputStream out = codec().compress(destination);
-        out.write(1);
-        assertFalse(closed[0]);
-        out.close();
-        assertTrue(closed[0], "destination closed");
-    }
-
-    /**
-     * Closing the decompressing stream closes the source.
-     *
-     * @throws IOException on an unexpected failure
-     */
-    @Test
-    public void closingDecompressorClosesSource() throws IOException {
-        boolean[] closed = {false};
-        InputStream source = new FilterInputStream(new ByteArrayInputStream(compress(codec(), new byte[] {1, 2}))) {
-            @Override
-            public void close() throws IOException {
-                closed[0] = true;
-                super.close();
-            }
-        };
-        InputStream in = codec().decompress(source);
-        assertEquals(1, in.read());
-        in.close();
-        assertTrue(closed[0], "source closed");
-    }
-
-    /**
      * Empty settings give a working codec; an unknown setting, even in the codec's namespace, is
      * refused.
      *
@@ -447,30 +311,5 @@ public abstract class CompressionCodecContractTest {
         assertThrows(ConfigurationException.class, () -> codec().configure(Map.of("no-such.setting", "1")));
         assertThrows(ConfigurationException.class,
                 () -> codec().configure(Map.of(codec().name() + ".no-such-setting", "1")));
-    }
-
-    /**
-     * The codec serves streams on several threads at once.
-     *
-     * @throws Exception on an unexpected failure
-     */
-    @Test
-    public void isThreadSafe() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<Boolean>> results = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                long seed = 100 + t;
-                results.add(pool.submit(() -> {
-                    byte[] plain = mixedContent(seed, 1 << 20);
-                    return Arrays.equals(plain, decompress(codec(), compress(codec(), plain)));
-                }));
-            }
-            for (Future<Boolean> result : results) {
-                assertTrue(result.get(2, TimeUnit.MINUTES));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

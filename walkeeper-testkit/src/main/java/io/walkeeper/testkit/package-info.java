@@ -1,7 +1,9 @@
 /**
  * What walkeeper's users and extenders reuse in their tests: contract suites that every storage
- * back end ({@link io.walkeeper.testkit.BlobStoreContractTest}) and compression codec
- * ({@link io.walkeeper.testkit.CompressionCodecContractTest}) must pass, an
+ * back end ({@link io.walkeeper.testkit.BlobStoreContractTest}), compression codec
+ * ({@link io.walkeeper.testkit.CompressionCodecContractTest}) and encryption provider
+ * ({@link io.walkeeper.testkit.EncryptionProviderContractTest}) must pass, the latter two over
+ * the stream round trips of {@link io.walkeeper.testkit.StreamTransformContractTest}, an
  * {@link io.walkeeper.testkit.InMemoryBlobStore} for fast tests of logic, a
  * {@link io.walkeeper.testkit.FaultyBlobStore} that injects storage failures by schedule, and
  * synthetic PostgreSQL data (WAL segments, heap pages). The throw-away PostgreSQL cluster is in
