@@ -15,8 +15,9 @@ import java.util.Map;
 /**
  * The manifest of one backup, {@code backups/<name>.json}: written last, it is what makes a
  * backup exist. It records everything a restore needs and every part's SHA-256. Built with
- * {@link #builder()}; read and written by {@link Json#MAPPER}, which maps the typed values to the
- * text the format has always held (LSNs as {@code %X/%X}, times as ISO 8601 UTC).
+ * {@link #builder()} (the canonical constructor is what the JSON mapper reads with); read and
+ * written by {@link Json#MAPPER}, which maps the typed values to the text the format has always
+ * held (LSNs as {@code %X/%X}, times as ISO 8601 UTC).
  *
  * @param formatVersion the repository format
  * @param name the backup name
