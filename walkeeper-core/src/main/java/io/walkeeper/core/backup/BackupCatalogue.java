@@ -2,13 +2,11 @@ package io.walkeeper.core.backup;
 
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupSelector;
-import io.walkeeper.api.Lsn;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.PermanenceMarks;
 import io.walkeeper.core.repo.Repository;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -76,9 +74,9 @@ public final class BackupCatalogue {
         if (selector.target() != null) {
             var t = selector.target();
             if (t.time() != null) {
-                all.removeIf(m -> !Instant.parse(m.finishTime()).isBefore(t.time()));
+                all.removeIf(m -> !m.finishTime().isBefore(t.time()));
             } else if (t.lsn() != null) {
-                all.removeIf(m -> Lsn.parse(m.stopLsn()).compareTo(t.lsn()) > 0);
+                all.removeIf(m -> m.stopLsn().compareTo(t.lsn()) > 0);
             }
         }
         return all.stream().max(Comparator.comparing(BackupManifest::finishTime))

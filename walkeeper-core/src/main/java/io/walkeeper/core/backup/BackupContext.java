@@ -3,7 +3,7 @@ package io.walkeeper.core.backup;
 import io.walkeeper.api.BackupStatistics;
 import io.walkeeper.api.CorruptPage;
 import io.walkeeper.api.IntegrityException;
-import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ final class BackupContext {
     final Instant backupStart;
     final boolean failOnCorruptPage;
     /** The parent's files by path, {@code null} for a full backup. */
-    final Map<String, BackupManifest.FileEntry> parentFiles;
+    final Map<String, FileEntry> parentFiles;
     /** Pages at or after this LSN changed since the parent started. */
     final long parentStartLsn;
 
@@ -42,7 +42,7 @@ final class BackupContext {
     private final Set<String> created = ConcurrentHashMap.newKeySet();
 
     BackupContext(int blockSize, long blocksPerSegment, boolean checksums, long backupStartLsn, Instant backupStart,
-                  boolean failOnCorruptPage, Map<String, BackupManifest.FileEntry> parentFiles, long parentStartLsn) {
+                  boolean failOnCorruptPage, Map<String, FileEntry> parentFiles, long parentStartLsn) {
         this.blockSize = blockSize;
         this.blocksPerSegment = blocksPerSegment;
         this.checksums = checksums;

@@ -14,6 +14,7 @@ import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.pg.BackupSession;
 import io.walkeeper.core.repo.BackupLease;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ final class BackupRun {
     }
 
     /** What the copy wrote. */
-    record Copied(List<BackupManifest.Part> parts, List<BackupManifest.FileEntry> files, List<BackupManifest.Tablespace> tablespaces) {
+    record Copied(List<BackupManifest.Part> parts, List<FileEntry> files, List<BackupManifest.Tablespace> tablespaces) {
     }
 
     /** Where the backup stopped and which WAL it needs. */
@@ -115,7 +116,7 @@ final class BackupRun {
                 b.cluster().standby() ? " (standby)" : "", parent == null ? "" : " as a delta of " + parent.name());
         BackupContext context = new BackupContext(b.cluster().blockSize(), b.cluster().blocksPerSegment(),
                 b.cluster().checksums(), b.start().value(), b.startTime(), request.failOnCorruptPage(),
-                parent == null ? null : filesByPath(parent), parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
+                parent == null ? null : filesByPath(parent), parent == null ? 0 : parent.startLsn().value());
         try {
             Copied copied = copy(name, b, context);
             Stopped stopped = stopAndWaitForWal(b);
@@ -138,9 +139,9 @@ final class BackupRun {
         String prefix = RepositoryLayout.backupPrefix(name);
         DataDirectoryWalker.Result walk = new DataDirectoryWalker(dataDir, b.cluster().version() / 10000,
                 b.cluster().extraExcluded()).walk();
-        List<BackupManifest.FileEntry> files = new ArrayList<>();
+        List<FileEntry> files = new ArrayList<>();
         walk.entries().stream().filter(SourceFile::directory).forEach(d -> files.add(
-                BackupManifest.FileEntry.directory(d.archivePath(), d.mode(), d.mtime().toString())));
+                FileEntry.directory(d.archivePath(), d.mode(), d.mtime())));
         PartUploads.Result written = new PartUploads(repository, settings).write(prefix, walk.entries(), context);
         List<BackupManifest.Part> parts = new ArrayList<>(written.parts());
         files.addAll(written.files());
@@ -173,14 +174,35 @@ final class BackupRun {
         ClusterFacts c = b.cluster();
         long stored = copied.parts().stream().mapToLong(BackupManifest.Part::storedSize).sum();
         BackupKind kind = parent == null ? BackupKind.FULL : BackupKind.DELTA;
-        BackupManifest manifest = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, kind.name(),
-                parent == null ? null : parent.name(), stopped.timeline().asLong(), b.start().toString(),
-                stopped.stop().stopLsn().toString(), b.startSegment().toString(), stopped.stopSegment().toString(),
-                b.startTime().toString(), Instant.now().toString(), c.version(), Long.toUnsignedString(c.sysid()),
-                c.checksums(), c.segSize(), c.blockSize(), request.permanent(), request.labels(), stopped.stop().labelFile(),
-                stopped.stop().tablespaceMap(), copied.tablespaces(), repository.format().codec().name(),
-                context.bytesRead.get(), stored, copied.parts(), copied.files(), context.statistics(stored),
-                context.corruptPages());
+        BackupManifest manifest = BackupManifest.builder()
+                .name(name)
+                .kind(kind)
+                .parent(parent == null ? null : parent.name())
+                .timeline(stopped.timeline())
+                .startLsn(b.start())
+                .stopLsn(stopped.stop().stopLsn())
+                .startWalSegment(b.startSegment().toString())
+                .stopWalSegment(stopped.stopSegment().toString())
+                .startTime(b.startTime())
+                .finishTime(Instant.now())
+                .pgVersionNum(c.version())
+                .systemIdentifier(Long.toUnsignedString(c.sysid()))
+                .dataChecksums(c.checksums())
+                .walSegmentSize(c.segSize())
+                .blockSize(c.blockSize())
+                .permanent(request.permanent())
+                .labels(request.labels())
+                .backupLabel(stopped.stop().labelFile())
+                .tablespaceMap(stopped.stop().tablespaceMap())
+                .tablespaces(copied.tablespaces())
+                .compression(repository.format().codec().name())
+                .dataSize(context.bytesRead.get())
+                .storedSize(stored)
+                .parts(copied.parts())
+                .files(copied.files())
+                .statistics(context.statistics(stored))
+                .corruptPages(context.corruptPages())
+                .build();
         try {
             repository.writeManifest(manifest, context::creating);
         } catch (RuntimeException e) {
@@ -209,9 +231,9 @@ final class BackupRun {
         }
     }
 
-    private static Map<String, BackupManifest.FileEntry> filesByPath(BackupManifest m) {
-        Map<String, BackupManifest.FileEntry> out = new HashMap<>();
-        for (BackupManifest.FileEntry f : m.files()) {
+    private static Map<String, FileEntry> filesByPath(BackupManifest m) {
+        Map<String, FileEntry> out = new HashMap<>();
+        for (FileEntry f : m.files()) {
             out.put(f.path(), f);
         }
         return out;

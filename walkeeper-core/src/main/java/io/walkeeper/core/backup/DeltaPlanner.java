@@ -1,5 +1,6 @@
 package io.walkeeper.core.backup;
 
+import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.Lsn;
@@ -42,7 +43,7 @@ final class DeltaPlanner {
         Map<String, BackupManifest> byName = new HashMap<>();
         all.forEach(m -> byName.put(m.name(), m));
         Optional<BackupManifest> newest = all.stream()
-                .filter(m -> settings.deltaOrigin() == DeltaOrigin.LATEST || "FULL".equals(m.kind()))
+                .filter(m -> settings.deltaOrigin() == DeltaOrigin.LATEST || m.kind() == BackupKind.FULL)
                 .max(Comparator.comparing(BackupManifest::finishTime));
         if (newest.isEmpty()) {
             LOG.info("Taking a full backup: there is no earlier {}backup to take a delta against",
@@ -51,7 +52,7 @@ final class DeltaPlanner {
         }
         BackupManifest parent = newest.get();
         int steps = 0;
-        for (BackupManifest m = parent; !"FULL".equals(m.kind()); steps++) {
+        for (BackupManifest m = parent; m.kind() != BackupKind.FULL; steps++) {
             m = byName.get(m.parent());
             if (m == null || steps > 10_000) {
                 LOG.info("Taking a full backup: the chain of {} is incomplete (a parent backup is missing)", parent.name());
@@ -94,12 +95,12 @@ final class DeltaPlanner {
         if (candidate == null) {
             return null;
         }
-        Lsn parentStop = Lsn.parse(candidate.stopLsn());
+        Lsn parentStop = candidate.stopLsn();
         String refusal = null;
         if (parentStop.compareTo(start) > 0) {
             refusal = "it ends at " + parentStop + ", after this backup's start " + start
                     + " (the cluster was restored or rewound to an earlier point)";
-        } else if (candidate.timeline() != timeline.asLong()) {
+        } else if (!candidate.timeline().equals(timeline)) {
             refusal = timelineRefusal(candidate, timeline, parentStop);
         }
         if (refusal != null) {
@@ -116,7 +117,7 @@ final class DeltaPlanner {
             return "it is on timeline " + parent.timeline() + " and the history file of timeline " + timeline
                     + " is not in the archive";
         }
-        Optional<Lsn> switchPoint = history.get().switchPoint(parent.timeline());
+        Optional<Lsn> switchPoint = history.get().switchPoint(parent.timeline().asLong());
         if (switchPoint.isEmpty()) {
             return "its timeline " + parent.timeline() + " is not an ancestor of timeline " + timeline;
         }

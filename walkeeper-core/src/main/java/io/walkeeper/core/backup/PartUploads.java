@@ -2,6 +2,7 @@ package io.walkeeper.core.backup;
 
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.Repository;
 
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class PartUploads {
     }
 
     /** What the parts hold, in part order. */
-    record Result(List<BackupManifest.Part> parts, List<BackupManifest.FileEntry> files) {
+    record Result(List<BackupManifest.Part> parts, List<FileEntry> files) {
     }
 
     /**
@@ -56,7 +57,7 @@ final class PartUploads {
     Result write(String prefix, List<SourceFile> entries, BackupContext context) {
         List<List<SourceFile>> plan = plan(entries, settings.partSizeThreshold());
         List<BackupManifest.Part> parts = new ArrayList<>();
-        List<BackupManifest.FileEntry> files = new ArrayList<>();
+        List<FileEntry> files = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), Math.max(1, plan.size())),
                 Workers.named("walkeeper-backup-part"));
         try {

@@ -7,6 +7,7 @@ import io.walkeeper.core.page.PageChecksum;
 import io.walkeeper.core.page.Pages;
 import io.walkeeper.core.page.RelationFile;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.DeltaFile;
 import io.walkeeper.core.repo.Repository;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -70,7 +71,7 @@ final class PartWriter {
      * @param files the files of this part's share of the walk (vanished ones are missing,
      *     unchanged ones have no part)
      */
-    record Written(BackupManifest.Part part, List<BackupManifest.FileEntry> files) {
+    record Written(BackupManifest.Part part, List<FileEntry> files) {
     }
 
     /** Figures of one attempt at writing a part, added to the context once the part is stored. */
@@ -86,7 +87,7 @@ final class PartWriter {
 
     Written write(String partBaseName, List<SourceFile> files) {
         String key = repository.format().keyFor(partBaseName + ".tar");
-        List<BackupManifest.FileEntry> entries = new ArrayList<>();
+        List<FileEntry> entries = new ArrayList<>();
         long[] sizes = new long[2];
         String[] sha = new String[1];
         Figures[] figures = new Figures[1];
@@ -103,7 +104,7 @@ final class PartWriter {
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 FileCopy copy = new FileCopy(tar, key, fig);
                 for (SourceFile f : files) {
-                    BackupManifest.FileEntry e = copy.store(f);
+                    FileEntry e = copy.store(f);
                     if (e != null) {
                         entries.add(e);
                     }
@@ -143,7 +144,7 @@ final class PartWriter {
             this.fig = fig;
         }
 
-        BackupManifest.FileEntry store(SourceFile f) throws IOException {
+        FileEntry store(SourceFile f) throws IOException {
             FileChannel ch;
             try {
                 ch = FileChannel.open(f.source(), StandardOpenOption.READ);
@@ -154,37 +155,37 @@ final class PartWriter {
             try (ch) {
                 Optional<RelationFile> rel = RelationFile.parse(f.archivePath());
                 boolean paged = rel.isPresent() && f.size() % blockSize == 0;
-                BackupManifest.FileEntry parent = context.delta() ? context.parentFiles.get(f.archivePath()) : null;
+                FileEntry parent = context.delta() ? context.parentFiles.get(f.archivePath()) : null;
                 if (parent != null && !parent.isDirectory()) {
                     if (paged && rel.get().pageIncremental() && parent.size() % blockSize == 0) {
                         Scan scan = scan(ch, f, rel.get(), parent.size() / blockSize);
                         if (!scan.badHeader) {
                             if (scan.blocks.length == 0 && f.size() == parent.size()) {
                                 fig.unchanged++;
-                                return entry(f, null, BackupManifest.UNCHANGED, 0, parent.copiedAt(), parent.sha256());
+                                return entry(f, null, FileEntry.Storage.UNCHANGED, 0, parent.copiedAt(), parent.sha256());
                             }
                             DeltaFile d = new DeltaFile(blockSize, f.size(), scan.blocks);
                             if (d.entrySize() < f.size()) {
                                 writeDelta(ch, f, d);
                                 fig.delta++;
-                                return entry(f, partKey, BackupManifest.DELTA, d.entrySize(), null, null);
+                                return entry(f, partKey, FileEntry.Storage.DELTA, d.entrySize(), null, null);
                             }
                         }
                         return writeWhole(ch, f, null);
                     }
                     if (!PG_CONTROL.equals(f.archivePath()) && unchanged(ch, f, parent)) {
                         fig.unchanged++;
-                        return entry(f, null, BackupManifest.UNCHANGED, 0, parent.copiedAt(), parent.sha256());
+                        return entry(f, null, FileEntry.Storage.UNCHANGED, 0, parent.copiedAt(), parent.sha256());
                     }
                 }
                 return writeWhole(ch, f, paged ? rel.get() : null);
             }
         }
 
-        private BackupManifest.FileEntry entry(SourceFile f, String part, String storage, long entrySize, String copiedAt,
-                                               String sha256) {
-            return new BackupManifest.FileEntry(f.archivePath(), "file", f.size(), f.mode(), f.mtime().toString(), part,
-                    storage, entrySize, copiedAt, sha256);
+        private FileEntry entry(SourceFile f, String part, FileEntry.Storage storage, long entrySize, Instant copiedAt,
+                                String sha256) {
+            return FileEntry.file(f.archivePath()).size(f.size()).mode(f.mode()).mtime(f.mtime()).part(part)
+                    .storage(storage).entrySize(entrySize).copiedAt(copiedAt).sha256(sha256).build();
         }
 
         /**
@@ -193,7 +194,7 @@ final class PartWriter {
          * chain holds without a hash counts as changed); for a larger one, size and modification
          * time are as recorded and the time is older than the chain's copy by a safe margin.
          */
-        private boolean unchanged(FileChannel ch, SourceFile f, BackupManifest.FileEntry parent) throws IOException {
+        private boolean unchanged(FileChannel ch, SourceFile f, FileEntry parent) throws IOException {
             if (f.size() != parent.size()) {
                 return false;
             }
@@ -218,13 +219,12 @@ final class PartWriter {
         }
 
         /** Size and mtime as recorded, and the mtime older than the copy the chain holds by a safe margin. */
-        private boolean unchangedSinceCopied(SourceFile f, BackupManifest.FileEntry parent) {
+        private boolean unchangedSinceCopied(SourceFile f, FileEntry parent) {
             if (parent.copiedAt() == null || parent.mtime() == null || f.size() != parent.size()) {
                 return false;
             }
-            Instant recorded = Instant.parse(parent.mtime());
-            Instant copied = Instant.parse(parent.copiedAt());
-            return f.mtime().equals(recorded) && f.mtime().isBefore(copied.minusSeconds(MTIME_MARGIN_SECONDS));
+            return f.mtime().equals(parent.mtime())
+                    && f.mtime().isBefore(parent.copiedAt().minusSeconds(MTIME_MARGIN_SECONDS));
         }
 
         /** Pages of a file a delta must store. */
@@ -294,7 +294,7 @@ final class PartWriter {
             return Pages.verify(b, off, blockSize, context.checksums && older, absolute);
         }
 
-        private BackupManifest.FileEntry writeWhole(FileChannel ch, SourceFile f, RelationFile verify) throws IOException {
+        private FileEntry writeWhole(FileChannel ch, SourceFile f, RelationFile verify) throws IOException {
             TarArchiveEntry e = tarEntry(f, f.size());
             tar.putArchiveEntry(e);
             MessageDigest sha = f.size() < BackupManifest.HASHED_BELOW ? sha256() : null;
@@ -320,7 +320,7 @@ final class PartWriter {
             }
             tar.closeArchiveEntry();
             fig.whole++;
-            return entry(f, partKey, BackupManifest.WHOLE, f.size(), context.backupStart.toString(),
+            return entry(f, partKey, FileEntry.Storage.WHOLE, f.size(), context.backupStart,
                     sha == null ? null : HexFormat.of().formatHex(sha.digest()));
         }
 

@@ -14,19 +14,22 @@ import java.util.Map;
 
 /**
  * The manifest of one backup, {@code backups/<name>.json}: written last, it is what makes a
- * backup exist. It records everything a restore needs and every part's SHA-256.
+ * backup exist. It records everything a restore needs and every part's SHA-256. Built with
+ * {@link #builder()} (the canonical constructor is what the JSON mapper reads with); read and
+ * written by {@link Json#MAPPER}, which maps the typed values to the text the format has always
+ * held (LSNs as {@code %X/%X}, times as ISO 8601 UTC).
  *
  * @param formatVersion the repository format
  * @param name the backup name
- * @param kind {@code FULL} or {@code DELTA}
+ * @param kind full or delta
  * @param parent the parent backup of a delta
  * @param timeline the start timeline
- * @param startLsn start LSN text
- * @param stopLsn stop LSN text
+ * @param startLsn the start LSN
+ * @param stopLsn the stop LSN
  * @param startWalSegment the segment holding the start LSN
  * @param stopWalSegment the last segment recovery needs
- * @param startTime ISO 8601 UTC
- * @param finishTime ISO 8601 UTC
+ * @param startTime when the backup started
+ * @param finishTime when the manifest was written
  * @param pgVersionNum {@code server_version_num}
  * @param systemIdentifier unsigned decimal
  * @param dataChecksums whether the cluster has page checksums
@@ -48,15 +51,15 @@ import java.util.Map;
 public record BackupManifest(
         int formatVersion,
         String name,
-        String kind,
+        BackupKind kind,
         String parent,
-        long timeline,
-        String startLsn,
-        String stopLsn,
+        TimelineId timeline,
+        Lsn startLsn,
+        Lsn stopLsn,
         String startWalSegment,
         String stopWalSegment,
-        String startTime,
-        String finishTime,
+        Instant startTime,
+        Instant finishTime,
         int pgVersionNum,
         String systemIdentifier,
         boolean dataChecksums,
@@ -75,18 +78,21 @@ public record BackupManifest(
         BackupStatistics statistics,
         List<CorruptPage> corruptPages) {
 
-    /** {@link FileEntry#storage()}: the file's bytes are in {@link FileEntry#part()} as they were on disk. */
-    public static final String WHOLE = "whole";
-    /** {@link FileEntry#storage()}: the part holds the file's changed pages in {@link DeltaFile} form. */
-    public static final String DELTA = "delta";
-    /** {@link FileEntry#storage()}: nothing stored; the parent chain holds the file as it is. */
-    public static final String UNCHANGED = "unchanged";
     /**
      * Files smaller than this that are stored whole record their content's SHA-256, and a delta
      * stores them again unless their content is unchanged: size and modification time can stay
      * the same across a change ({@code cp -p}, {@code rsync -a}, a clock stepped back).
      */
     public static final long HASHED_BELOW = 1 << 20;
+
+    /**
+     * Starts a manifest of the current format version.
+     *
+     * @return a builder with every other field unset
+     */
+    public static BackupManifestBuilder builder() {
+        return new BackupManifestBuilder();
+    }
 
     /**
      * One stored part: a tar stream, compressed and maybe encrypted.
@@ -98,53 +104,6 @@ public record BackupManifest(
      * @param fileCount files in the part
      */
     public record Part(String key, long storedSize, String sha256, long dataSize, int fileCount) {
-    }
-
-    /**
-     * One file or directory.
-     *
-     * @param path the path relative to the data directory ({@code /}-separated)
-     * @param type {@code file} or {@code dir}
-     * @param size the file's length: a restore leaves it exactly this long
-     * @param mode POSIX permission bits
-     * @param mtime modification time, ISO 8601
-     * @param part the part holding the file's bytes, {@code null} when unchanged
-     * @param storage {@link #WHOLE}, {@link #DELTA} or {@link #UNCHANGED} ({@code null} reads as whole)
-     * @param entrySize bytes of the tar entry in the part (the size for a whole file)
-     * @param copiedAt when the bytes the chain holds for this file were read, ISO 8601: the
-     *     start of the backup that stored it whole (kept through unchanged entries)
-     * @param sha256 hex SHA-256 of the file's content as the chain holds it, recorded for files
-     *     under {@link #HASHED_BELOW} bytes stored whole (kept through unchanged entries); a delta
-     *     compares such files by content; {@code null} otherwise
-     */
-    public record FileEntry(String path, String type, long size, int mode, String mtime, String part, String storage,
-                            long entrySize, String copiedAt, String sha256) {
-        /**
-         * Describes a directory.
-         *
-         * @param path the path
-         * @param mode permission bits
-         * @param mtime modification time
-         * @return the entry
-         */
-        public static FileEntry directory(String path, int mode, String mtime) {
-            return new FileEntry(path, "dir", 0, mode, mtime, null, null, 0, null, null);
-        }
-
-        /** @return whether this entry is a directory */
-        public boolean isDirectory() {
-            return "dir".equals(type);
-        }
-
-        /** @return how the file is stored: {@link #WHOLE}, {@link #DELTA} or {@link #UNCHANGED} */
-        public String storageKind() {
-            return storage == null ? WHOLE : storage;
-        }
-
-        /** @return the size of the tar entry this file has in its part */
-        public long tarEntrySize() {
-            return DELTA.equals(storageKind()) ? entrySize : size;
-        }
     }
 
     /**
@@ -168,12 +127,13 @@ public record BackupManifest(
             throw new IntegrityException("Manifest '" + key + "' has format version " + formatVersion
                     + "; this walkeeper reads version " + RepositoryLayout.FORMAT_VERSION + " (HINT: use a matching release)");
         }
-        if (name == null || kind == null || startLsn == null || stopLsn == null || parts == null || files == null
-                || backupLabel == null || systemIdentifier == null || finishTime == null) {
+        if (name == null || kind == null || timeline == null || startLsn == null || stopLsn == null || parts == null
+                || files == null || backupLabel == null || systemIdentifier == null || startTime == null
+                || finishTime == null) {
             throw new IntegrityException("Manifest '" + key + "' is incomplete: a required field is missing "
                     + "(HINT: the object was damaged; restore from another backup)");
         }
-        if ("DELTA".equals(kind) && (parent == null || parent.isBlank())) {
+        if (kind == BackupKind.DELTA && (parent == null || parent.isBlank())) {
             throw new IntegrityException("Manifest '" + key + "' is a delta backup without a parent");
         }
         java.util.Set<String> partKeys = new java.util.HashSet<>();
@@ -204,7 +164,7 @@ public record BackupManifest(
         return this;
     }
 
-    /** What is wrong with an entry, or {@code null}: a relative path of plain names, a known type and storage, a listed part. */
+    /** What is wrong with an entry, or {@code null}: a relative path of plain names, a type, a listed part. */
     private static String problemWith(FileEntry f, java.util.Set<String> partKeys) {
         String path = f.path();
         if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.length() > 4096
@@ -216,18 +176,14 @@ public record BackupManifest(
                 return "the path '" + path + "', which is not a plain relative path";
             }
         }
-        if (!"file".equals(f.type()) && !"dir".equals(f.type())) {
+        if (f.type() == null) {
             return "'" + path + "' of unknown type";
         }
         if (f.size() < 0 || f.entrySize() < 0) {
             return "'" + path + "' with a negative size";
         }
-        if ("file".equals(f.type())) {
-            String storage = f.storageKind();
-            if (!storage.equals(WHOLE) && !storage.equals(DELTA) && !storage.equals(UNCHANGED)) {
-                return "'" + path + "' stored as '" + storage + "'";
-            }
-            if (!storage.equals(UNCHANGED) && (f.part() == null || !partKeys.contains(f.part()))) {
+        if (f.type() == FileEntry.Type.FILE) {
+            if (f.storageKind() != FileEntry.Storage.UNCHANGED && (f.part() == null || !partKeys.contains(f.part()))) {
                 return "'" + path + "' in a part it does not list";
             }
         }
@@ -240,9 +196,9 @@ public record BackupManifest(
      * @return the backup info
      */
     public BackupInfo toInfo() {
-        return new BackupInfo(name, BackupKind.valueOf(kind), parent, TimelineId.of(timeline), Lsn.parse(startLsn),
-                Lsn.parse(stopLsn), startWalSegment, stopWalSegment, Instant.parse(startTime), Instant.parse(finishTime),
-                pgVersionNum, Long.parseUnsignedLong(systemIdentifier), dataChecksums, walSegmentSize, permanent, labels,
-                dataSize, storedSize, files.stream().filter(f -> !f.isDirectory()).count(), parts.size(), statistics, corruptPages);
+        return new BackupInfo(name, kind, parent, timeline, startLsn, stopLsn, startWalSegment, stopWalSegment, startTime,
+                finishTime, pgVersionNum, Long.parseUnsignedLong(systemIdentifier), dataChecksums, walSegmentSize, permanent,
+                labels, dataSize, storedSize, files.stream().filter(f -> !f.isDirectory()).count(), parts.size(), statistics,
+                corruptPages);
     }
 }

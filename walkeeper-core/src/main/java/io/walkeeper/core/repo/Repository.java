@@ -209,7 +209,7 @@ public final class Repository {
             return Optional.empty();
         } catch (JsonProcessingException e) {
             throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
-                    + ": it does not parse (" + e.getOriginalMessage() + "). HINT: the backup cannot be used; choose another "
+                    + ": it does not parse (" + ManifestJson.problem(e) + "). HINT: the backup cannot be used; choose another "
                     + "backup, or delete it", e);
         } catch (IOException e) {
             throw new StorageException("Cannot read backup manifest '" + key + "' in " + store.location(), e);
@@ -296,6 +296,9 @@ public final class Repository {
         }
         try {
             return Json.MAPPER.readValue(json, BackupManifest.class).validate(key);
+        } catch (JsonProcessingException e) {
+            throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
+                    + ": it does not parse (" + ManifestJson.problem(e) + ")", e);
         } catch (IOException e) {
             throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
                     + ": it does not parse (" + e.getMessage() + ")", e);

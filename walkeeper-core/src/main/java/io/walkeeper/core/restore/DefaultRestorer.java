@@ -1,9 +1,9 @@
 package io.walkeeper.core.restore;
 
+import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
-import io.walkeeper.api.Lsn;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.RecoveryTarget;
 import io.walkeeper.api.RestoreRequest;
@@ -15,6 +15,7 @@ import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.backup.BackupCatalogue;
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 import org.slf4j.Logger;
@@ -134,12 +135,12 @@ public final class DefaultRestorer implements Restorer {
         if (request.backup().name() == null) {
             return;
         }
-        if (t.lsn() != null && Lsn.parse(m.stopLsn()).compareTo(t.lsn()) > 0) {
+        if (t.lsn() != null && m.stopLsn().compareTo(t.lsn()) > 0) {
             throw new InvalidRequestException("Cannot recover backup " + m.name() + " to LSN " + t.lsn() + ": the backup ends "
                     + "at " + m.stopLsn() + ", after the target (HINT: select the latest backup, which then means the newest "
                     + "one before the target, or an older backup); nothing was changed");
         }
-        if (t.time() != null && !Instant.parse(m.finishTime()).isBefore(t.time())) {
+        if (t.time() != null && !m.finishTime().isBefore(t.time())) {
             throw new InvalidRequestException("Cannot recover backup " + m.name() + " to " + t.time() + ": the backup "
                     + "finished at " + m.finishTime() + ", not before the target (HINT: select the latest backup, which then "
                     + "means the newest one that finished before the target, or an older backup); nothing was changed");
@@ -166,7 +167,7 @@ public final class DefaultRestorer implements Restorer {
         int parts = 0;
         long bytes = 0;
         for (BackupManifest level : chain) {
-            Map<String, Map<String, BackupManifest.FileEntry>> byPart = byPart(level);
+            Map<String, Map<String, FileEntry>> byPart = byPart(level);
             String prefix = RepositoryLayout.backupPrefix(level.name());
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, level.parts().size())),
                     Workers.named("walkeeper-verify-part"));
@@ -221,7 +222,7 @@ public final class DefaultRestorer implements Restorer {
         List<BackupManifest> chain = new ArrayList<>();
         chain.add(newest);
         BackupManifest m = newest;
-        while (!"FULL".equals(m.kind())) {
+        while (m.kind() != BackupKind.FULL) {
             BackupManifest child = m;
             if (chain.size() > 10_000) {
                 throw new IntegrityException("The chain of delta backups ending in " + newest.name() + " does not end");
@@ -258,9 +259,9 @@ public final class DefaultRestorer implements Restorer {
                              RestoreFiles files) throws IOException {
         BackupManifest manifest = chain.get(0);
         Path target = targets.dataDirectory();
-        Map<String, BackupManifest.FileEntry> finalFiles = new LinkedHashMap<>();
+        Map<String, FileEntry> finalFiles = new LinkedHashMap<>();
         List<Path> directories = new ArrayList<>();
-        for (BackupManifest.FileEntry f : manifest.files()) {
+        for (FileEntry f : manifest.files()) {
             if (f.isDirectory()) {
                 Path dir = targets.resolve(f.path());
                 files.createDirectories(dir);
@@ -279,10 +280,10 @@ public final class DefaultRestorer implements Restorer {
         FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), new FileBlockWriter(targets::resolve, files));
         BackupManifest.Part controlPart = null;
         for (BackupManifest level : chain) {
-            Map<String, Map<String, BackupManifest.FileEntry>> byPart = byPart(level);
+            Map<String, Map<String, FileEntry>> byPart = byPart(level);
             List<BackupManifest.Part> needed = new ArrayList<>();
             for (BackupManifest.Part p : level.parts()) {
-                Map<String, BackupManifest.FileEntry> held = byPart.getOrDefault(p.key(), Map.of());
+                Map<String, FileEntry> held = byPart.getOrDefault(p.key(), Map.of());
                 if (level == manifest && held.containsKey(PG_CONTROL)) {
                     controlPart = p;
                 } else if (held.keySet().stream().anyMatch(assembler::needed)) {
@@ -311,9 +312,9 @@ public final class DefaultRestorer implements Restorer {
             throw new IntegrityException("Backup " + manifest.name() + " part " + controlPart.key() + " does not hold global/pg_control");
         }
         long bytes = 0;
-        for (BackupManifest.FileEntry f : finalFiles.values()) {
+        for (FileEntry f : finalFiles.values()) {
             Path p = PG_CONTROL.equals(f.path()) ? controlPending : targets.resolve(f.path());
-            Files.setLastModifiedTime(p, FileTime.from(Instant.parse(f.mtime())));
+            Files.setLastModifiedTime(p, FileTime.from(f.mtime()));
             Files.setPosixFilePermissions(p, Modes.toPermissions(f.mode() & 0750 | 0600));
             bytes += f.size();
         }
@@ -350,9 +351,9 @@ public final class DefaultRestorer implements Restorer {
         return new LaidDown(settings, finalFiles.size(), bytes);
     }
 
-    private static Map<String, Map<String, BackupManifest.FileEntry>> byPart(BackupManifest m) {
-        Map<String, Map<String, BackupManifest.FileEntry>> byPart = new HashMap<>();
-        for (BackupManifest.FileEntry f : m.files()) {
+    private static Map<String, Map<String, FileEntry>> byPart(BackupManifest m) {
+        Map<String, Map<String, FileEntry>> byPart = new HashMap<>();
+        for (FileEntry f : m.files()) {
             if (!f.isDirectory() && f.part() != null) {
                 byPart.computeIfAbsent(f.part(), k -> new HashMap<>()).put(f.path(), f);
             }
@@ -361,7 +362,7 @@ public final class DefaultRestorer implements Restorer {
     }
 
     private void extractAll(BackupManifest level, List<BackupManifest.Part> parts,
-                            Map<String, Map<String, BackupManifest.FileEntry>> byPart, FileAssembler assembler) {
+                            Map<String, Map<String, FileEntry>> byPart, FileAssembler assembler) {
         if (parts.isEmpty()) {
             return;
         }

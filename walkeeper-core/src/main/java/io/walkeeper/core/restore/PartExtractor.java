@@ -6,6 +6,7 @@ import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.io.DigestingInputStream;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.storage.StorageReadException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -29,7 +30,7 @@ final class PartExtractor {
 
     private final Repository repository;
     private final String backupPrefix;
-    private final Map<String, BackupManifest.FileEntry> expected;
+    private final Map<String, FileEntry> expected;
     private final FileAssembler assembler;
 
     /** Maps a path inside the backup to where it is written. */
@@ -38,7 +39,7 @@ final class PartExtractor {
         Path resolve(String archivePath);
     }
 
-    PartExtractor(Repository repository, String backupPrefix, Map<String, BackupManifest.FileEntry> expected,
+    PartExtractor(Repository repository, String backupPrefix, Map<String, FileEntry> expected,
                   FileAssembler assembler) {
         this.repository = repository;
         this.backupPrefix = backupPrefix;
@@ -107,7 +108,7 @@ final class PartExtractor {
                 throw new WalKeeperException(ErrorCode.INTERRUPTED, "Restore of part '" + key + "' interrupted");
             }
             String name = e.getName();
-            BackupManifest.FileEntry want = expected.get(name);
+            FileEntry want = expected.get(name);
             if (!e.isFile() || e.isLink() || e.isSymbolicLink() || want == null || want.isDirectory()
                     || name.startsWith("/") || name.contains("..") || name.contains("\\")) {
                 throw new IntegrityException("Backup part '" + key + "' holds an unexpected entry '" + name
@@ -120,7 +121,7 @@ final class PartExtractor {
             if (!write || !assembler.needed(name)) {
                 continue; // the next entry is found by reading past this one: its bytes are still digested
             }
-            if (BackupManifest.DELTA.equals(want.storageKind())) {
+            if (want.storageKind() == FileEntry.Storage.DELTA) {
                 assembler.applyDelta(name, tar, e.getSize(), want.size());
             } else {
                 assembler.applyWhole(name, tar, e.getSize());

@@ -123,7 +123,7 @@ final class ArchiveTimelines {
         }
         Map<Long, List<String>> backups = new TreeMap<>();
         for (BackupManifest manifest : repository.manifests()) {
-            backups.computeIfAbsent(manifest.timeline(), t -> new ArrayList<>()).add(manifest.name());
+            backups.computeIfAbsent(manifest.timeline().asLong(), t -> new ArrayList<>()).add(manifest.name());
         }
         TreeSet<Long> timelines = new TreeSet<>(segments.keySet());
         timelines.addAll(histories);

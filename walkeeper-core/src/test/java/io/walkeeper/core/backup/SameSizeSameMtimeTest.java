@@ -4,6 +4,7 @@ import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
 import io.walkeeper.core.repo.Repository;
@@ -71,11 +72,12 @@ class SameSizeSameMtimeTest {
 
         BackupManifest again = TestBackups.take(repo, data, "base_again", new Lsn(3L << 24),
                 Instant.parse("2026-01-01T03:00:00Z"), delta, 10);
-        assertEquals("unchanged", entry(again, "postgresql.conf").storageKind(), "a file that did not change is not stored");
-        assertEquals("unchanged", entry(again, "base/1/16384_vm").storageKind());
+        assertEquals(FileEntry.Storage.UNCHANGED, entry(again, "postgresql.conf").storageKind(),
+                "a file that did not change is not stored");
+        assertEquals(FileEntry.Storage.UNCHANGED, entry(again, "base/1/16384_vm").storageKind());
     }
 
-    private static BackupManifest.FileEntry entry(BackupManifest m, String path) {
+    private static FileEntry entry(BackupManifest m, String path) {
         return m.files().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow();
     }
 }

@@ -1,7 +1,10 @@
 package io.walkeeper.core.backup;
 
+import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.Lsn;
+import io.walkeeper.api.TimelineId;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 
@@ -42,18 +45,18 @@ public final class TestBackups {
     public static BackupManifest take(Repository repo, Path data, String name, Lsn start, Instant backupStart,
                                       BackupManifest parent, int filesPerPart) throws IOException {
         String prefix = RepositoryLayout.backupPrefix(name);
-        Map<String, BackupManifest.FileEntry> parentFiles = null;
+        Map<String, FileEntry> parentFiles = null;
         if (parent != null) {
             parentFiles = new HashMap<>();
-            for (BackupManifest.FileEntry f : parent.files()) {
+            for (FileEntry f : parent.files()) {
                 parentFiles.put(f.path(), f);
             }
         }
         BackupContext ctx = new BackupContext(BS, 131072, false, start.value(), backupStart, false, parentFiles,
-                parent == null ? 0 : Lsn.parse(parent.startLsn()).value());
+                parent == null ? 0 : parent.startLsn().value());
         List<SourceFile> sources = new ArrayList<>();
         SourceFile control = null;
-        List<BackupManifest.FileEntry> entries = new ArrayList<>();
+        List<FileEntry> entries = new ArrayList<>();
         try (Stream<Path> s = Files.walk(data)) {
             for (Path p : s.sorted().toList()) {
                 String rel = data.relativize(p).toString();
@@ -62,7 +65,7 @@ public final class TestBackups {
                 }
                 Instant mtime = Files.getLastModifiedTime(p).toInstant();
                 if (Files.isDirectory(p)) {
-                    entries.add(BackupManifest.FileEntry.directory(rel, 0700, mtime.toString()));
+                    entries.add(FileEntry.directory(rel, 0700, mtime));
                     continue;
                 }
                 SourceFile sf = new SourceFile(rel, p, Files.size(p), 0600, mtime, false);
@@ -84,12 +87,33 @@ public final class TestBackups {
         parts.add(c.part());
         entries.addAll(c.files());
         long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
-        BackupManifest m = new BackupManifest(RepositoryLayout.FORMAT_VERSION, name, parent == null ? "FULL" : "DELTA",
-                parent == null ? null : parent.name(), 1, start.toString(), new Lsn(start.value() + 0x1000).toString(),
-                "000000010000000000000001", "000000010000000000000001", backupStart.toString(),
-                backupStart.plusSeconds(60).toString(), 150000, "1", false, 16 << 20, BS, false, Map.of(),
-                "START WAL LOCATION: " + start + "\n", "", List.of(), "none", ctx.bytesRead.get(), stored, parts, entries,
-                ctx.statistics(stored), ctx.corruptPages());
+        BackupManifest m = BackupManifest.builder()
+                .name(name)
+                .kind(parent == null ? BackupKind.FULL : BackupKind.DELTA)
+                .parent(parent == null ? null : parent.name())
+                .timeline(TimelineId.FIRST)
+                .startLsn(start)
+                .stopLsn(start.plus(0x1000))
+                .startWalSegment("000000010000000000000001")
+                .stopWalSegment("000000010000000000000001")
+                .startTime(backupStart)
+                .finishTime(backupStart.plusSeconds(60))
+                .pgVersionNum(150000)
+                .systemIdentifier("1")
+                .walSegmentSize(16 << 20)
+                .blockSize(BS)
+                .labels(Map.of())
+                .backupLabel("START WAL LOCATION: " + start + "\n")
+                .tablespaceMap("")
+                .tablespaces(List.of())
+                .compression("none")
+                .dataSize(ctx.bytesRead.get())
+                .storedSize(stored)
+                .parts(parts)
+                .files(entries)
+                .statistics(ctx.statistics(stored))
+                .corruptPages(ctx.corruptPages())
+                .build();
         repo.writeManifest(m);
         return m;
     }

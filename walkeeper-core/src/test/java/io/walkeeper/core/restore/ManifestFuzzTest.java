@@ -6,6 +6,7 @@ import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.Json;
 
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ class ManifestFuzzTest {
                 throw new AssertionError("tablespace directory " + ts + " accepted");
             }
         }
-        for (BackupManifest.FileEntry f : manifest.files()) {
+        for (FileEntry f : manifest.files()) {
             Path p;
             try {
                 p = targets.resolve(f.path());

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
 import io.walkeeper.core.repo.Repository;
@@ -12,6 +13,7 @@ import io.walkeeper.testkit.InMemoryBlobStore;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -24,13 +26,17 @@ import java.util.Set;
  * inside the recorded length.
  */
 class TarPartFuzzTest {
-    private static final Map<String, BackupManifest.FileEntry> EXPECTED = Map.of(
-            "base/1/16384", new BackupManifest.FileEntry("base/1/16384", "file", 16384, 0600, "2026-01-01T00:00:00Z",
-                    "part_0001.tar", BackupManifest.WHOLE, 16384, null, null),
-            "base/1/16385", new BackupManifest.FileEntry("base/1/16385", "file", 24576, 0600, "2026-01-01T00:00:00Z",
-                    "part_0001.tar", BackupManifest.DELTA, 8192 + 64, null, null),
-            "PG_VERSION", new BackupManifest.FileEntry("PG_VERSION", "file", 3, 0600, "2026-01-01T00:00:00Z",
-                    "part_0001.tar", BackupManifest.WHOLE, 3, null, null));
+    private static final Instant MTIME = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Map<String, FileEntry> EXPECTED = Map.of(
+            "base/1/16384", whole("base/1/16384", 16384),
+            "base/1/16385", FileEntry.file("base/1/16385").size(24576).mode(0600).mtime(MTIME).part("part_0001.tar")
+                    .storage(FileEntry.Storage.DELTA).entrySize(8192 + 64).build(),
+            "PG_VERSION", whole("PG_VERSION", 3));
+
+    private static FileEntry whole(String path, long size) {
+        return FileEntry.file(path).size(size).mode(0600).mtime(MTIME).part("part_0001.tar").storage(FileEntry.Storage.WHOLE)
+                .entrySize(size).build();
+    }
 
     @FuzzTest(maxDuration = "10s")
     void briefly(FuzzedDataProvider data) {
