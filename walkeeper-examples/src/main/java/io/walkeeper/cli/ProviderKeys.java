@@ -23,8 +23,15 @@ import java.util.Set;
  * <p>Immutable after construction.
  */
 final class ProviderKeys {
-    /** A group of settings with the namespace they share and who declares them. */
-    record Group(String title, String prefix, List<Setting> settings) {
+    /**
+     * A group of settings with the namespace they share and who declares them.
+     *
+     * @param title what the settings configure
+     * @param prefix their namespace, e.g. {@code s3.}
+     * @param settings the settings
+     * @param declaredBy the provider (or engine) class that declares them
+     */
+    record Group(String title, String prefix, List<Setting> settings, Class<?> declaredBy) {
     }
 
     private final List<StorageProvider> storage;
@@ -80,11 +87,12 @@ final class ProviderKeys {
         List<Group> out = new ArrayList<>();
         for (StorageProvider p : storage) {
             out.add(new Group("Storage: " + String.join(", ", new java.util.TreeSet<>(p.schemes())) + " URIs",
-                    p.settingsPrefix(), p.settings()));
+                    p.settingsPrefix(), p.settings(), p.getClass()));
         }
-        out.add(new Group("Retries and limits, every storage", StorageOptions.PREFIX, StorageOptions.SETTINGS));
+        out.add(new Group("Retries and limits, every storage", StorageOptions.PREFIX, StorageOptions.SETTINGS,
+                StorageOptions.class));
         for (EncryptionProvider p : encryption) {
-            out.add(new Group("Encryption: " + p.name(), p.name() + ".", p.settings()));
+            out.add(new Group("Encryption: " + p.name(), p.name() + ".", p.settings(), p.getClass()));
         }
         return out;
     }

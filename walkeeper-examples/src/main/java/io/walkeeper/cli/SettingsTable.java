@@ -26,6 +26,17 @@ final class SettingsTable {
      * @return block name (the namespace, or {@value #CLI_BLOCK}) to Markdown, without markers
      */
     static Map<String, String> markdownBlocks(ProviderKeys providers) {
+        return markdownBlocks(providers, g -> true);
+    }
+
+    /**
+     * Renders the blocks of the tool's keys and of the groups a filter accepts.
+     *
+     * @param providers the providers on the class path
+     * @param groups which provider groups to render
+     * @return block name to Markdown, without markers
+     */
+    static Map<String, String> markdownBlocks(ProviderKeys providers, java.util.function.Predicate<ProviderKeys.Group> groups) {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         StringBuilder cli = new StringBuilder("| key | WAL-G alias | values | default | goes to | meaning |\n"
                 + "|---|---|---|---|---|---|\n");
@@ -37,7 +48,7 @@ final class SettingsTable {
                     .append(" |\n");
         }
         out.put(CLI_BLOCK, cli.toString());
-        for (ProviderKeys.Group g : providers.groups()) {
+        for (ProviderKeys.Group g : providers.groups().stream().filter(groups).toList()) {
             StringBuilder b = new StringBuilder("| setting | environment variables | values | default | meaning |\n"
                     + "|---|---|---|---|---|\n");
             for (Setting s : g.settings()) {

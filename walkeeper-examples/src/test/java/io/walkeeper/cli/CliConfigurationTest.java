@@ -192,6 +192,36 @@ class CliConfigurationTest {
     }
 
     @Test
+    void providerDeclarationsDecideWhichVariablesAreMappedAndWhichAreSecret() {
+        CliConfiguration s3 = CliConfiguration.load(null, host(Map.of("WALKEEPER_STORAGE", "s3://b/p",
+                "AWS_ACCESS_KEY_ID", "AKIA", "AWS_SECRET_ACCESS_KEY", "shh", "AWS_SESSION_TOKEN", "tok",
+                "AWS_S3_FORCE_PATH_STYLE", "yes")));
+        assertEquals(Map.of("s3.access-key-id", "AKIA", "s3.secret-access-key", "shh", "s3.session-token", "tok",
+                "s3.path-style", "true"), s3.storageSettings(s3.storage()));
+        assertTrue(s3.secretsFromEnvironment().contains("AWS_SESSION_TOKEN"));
+        assertTrue(CliConfiguration.isSecret("AWS_SESSION_TOKEN") && CliConfiguration.isSecret("s3.session-token"));
+
+        CliConfiguration az = CliConfiguration.load(null, host(Map.of("WALKEEPER_STORAGE", "azure://c/p",
+                "AZURE_STORAGE_KEY", "a2V5", "AZURE_STORAGE_ACCESS_KEY", "d2lucw==")));
+        assertEquals("d2lucw==", az.storageSettings(az.storage()).get("azure.account-key"),
+                "the first variable a setting declares wins over its alias");
+
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(null,
+                host(Map.of("WALKEEPER_STORAGE", "s3://b/p", "AWS_ENDPOINT", "ftp://host"))).storageSettings(URI.create("s3://b/p")));
+        assertTrue(e.getMessage().contains("environment variable AWS_ENDPOINT 'ftp://host'"), e.getMessage());
+
+        CliConfiguration pgp = CliConfiguration.load(null, host(Map.of("WALKEEPER_STORAGE", "file:///x",
+                "WALG_PGP_KEY_PATH", "/etc/wk/walg.asc", "WALKEEPER_PGP_KEY_PATH", "/etc/wk/own.asc",
+                "WALKEEPER_PGP_PASSPHRASE", "pw")));
+        CliConfiguration.Encryption enc = pgp.encryption().orElseThrow();
+        assertEquals("openpgp", enc.provider());
+        assertEquals(Map.of("openpgp.private-key-path", "/etc/wk/own.asc", "openpgp.passphrase", "pw"), enc.settings());
+        assertEquals("/etc/wk/own.asc", pgp.walFetchEnvironment().get("WALKEEPER_PGP_KEY_PATH"));
+        assertFalse(pgp.walFetchEnvironment().containsKey("WALKEEPER_PGP_PASSPHRASE"));
+        assertEquals(Optional.empty(), CliConfiguration.load(null, host(Map.of())).encryption());
+    }
+
+    @Test
     void otherWalgPrefixes() {
         assertEquals(URI.create("azure://container/pg"),
                 CliConfiguration.load(null, host(Map.of("WALG_AZ_PREFIX", "azure://container/pg"))).storage());

@@ -79,4 +79,24 @@ class CustomProviderIT {
             assertEquals(List.of(), s.toList(), "listing writes nothing");
         }
     }
+
+    @Test
+    void theProvidersDeclaredVariableIsMappedWithoutTouchingWalkeeper() throws Exception {
+        Path store = work.resolve("flat-store-settings");
+        cli.env("WALKEEPER_STORAGE", "flatdir://" + store).env("WALKEEPER_CLASSPATH", plugin.toString());
+        CliHarness.Result bad = cli.env("FLATDIR_FSYNC", "maybe").run("backup-list");
+        assertEquals(3, bad.exitCode(), bad.toString());
+        assertTrue(bad.stderr().contains("FLATDIR_FSYNC") && bad.stderr().contains("true or false"), bad.toString());
+
+        CliHarness.Result off = cli.env("FLATDIR_FSYNC", "off").run("backup-list", "--json");
+        assertEquals(0, off.exitCode(), off.toString());
+
+        CliHarness.Result listed = cli.env("FLATDIR_FSYNC", null).run("settings");
+        assertEquals(0, listed.exitCode(), listed.toString());
+        assertTrue(listed.stdout().contains("flatdir.fsync (FLATDIR_FSYNC)"), listed.stdout());
+
+        CliHarness.Result unset = cli.run("backup-list");
+        assertEquals(0, unset.exitCode(), "FLATDIR_FSYNC is unset again: " + unset);
+        cli.env("WALKEEPER_CLASSPATH", null);
+    }
 }

@@ -2,13 +2,15 @@ package io.walkeeper.examples.provider;
 
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.Setting;
+import io.walkeeper.spi.SettingsReader;
 import io.walkeeper.spi.StorageProvider;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Example of a storage back end of one's own: {@code flatdir:///path} keeps every object as one
@@ -17,7 +19,9 @@ import java.util.TreeSet;
  * suite, and used by the CLI when its jar is on {@code WALKEEPER_CLASSPATH}.
  *
  * <p>Its one setting, {@code flatdir.fsync} ({@code true} by default), lives in the provider's
- * own namespace; an unknown key of that namespace is refused, naming the key.
+ * own namespace and is declared with {@link #settings()}, so the CLI maps the environment
+ * variable {@code FLATDIR_FSYNC} onto it and {@code walkeeper settings} lists it; any other key
+ * is refused by {@link SettingsReader}, naming the key.
  */
 public final class FlatDirectoryStorageProvider implements StorageProvider {
     /** The URI scheme, {@value}. */
@@ -35,23 +39,18 @@ public final class FlatDirectoryStorageProvider implements StorageProvider {
     }
 
     @Override
+    public List<Setting> settings() {
+        return List.of(Setting.bool(FSYNC).defaultValue(true).environment("FLATDIR_FSYNC")
+                .description("Sync each object to disk before it becomes visible").build());
+    }
+
+    @Override
     public BlobStore open(URI location, Map<String, String> settings) {
-        Set<String> unknown = new TreeSet<>();
-        for (String key : settings.keySet()) {
-            if (key.startsWith(SCHEME + ".") && !key.equals(FSYNC)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ConfigurationException("Unknown flatdir setting(s) " + unknown + " (known: " + FSYNC + ")");
-        }
-        String fsync = settings.getOrDefault(FSYNC, "true");
-        if (!fsync.equals("true") && !fsync.equals("false")) {
-            throw new ConfigurationException(FSYNC + " must be true or false, not '" + fsync + "'");
-        }
+        SettingsReader reader = SettingsReader.of("Cannot open flatdir storage at " + location, settings(), settings,
+                "storage.");
         if (location.getPath() == null || !location.getPath().startsWith("/") || location.getHost() != null) {
             throw new ConfigurationException("A flatdir location is flatdir:///absolute/path, not " + location);
         }
-        return new FlatDirectoryBlobStore(location, Path.of(location.getPath()), Boolean.parseBoolean(fsync));
+        return new FlatDirectoryBlobStore(location, Path.of(location.getPath()), reader.bool(FSYNC));
     }
 }
