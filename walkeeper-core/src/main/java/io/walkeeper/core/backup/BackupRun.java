@@ -41,6 +41,10 @@ import java.util.regex.Pattern;
  * and {@link #commit} (the manifest, which makes the backup listed). A run that fails after the
  * reservation removes exactly the objects it created, and keeps them all when it cannot tell
  * whether its manifest was stored.
+ *
+ * <p>Just over 300 lines because the phases and the clean-up that undoes them read best side by
+ * side; each phase's work lives in its own class (Preflight, DeltaPlanner, LeaseHolder,
+ * PartUploads, BackupSession).
  */
 final class BackupRun {
     private static final Logger LOG = LoggerFactory.getLogger(BackupRun.class);

