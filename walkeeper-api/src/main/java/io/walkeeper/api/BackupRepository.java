@@ -62,6 +62,35 @@ public interface BackupRepository {
     RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun);
 
     /**
+     * Deletes every backup and every archived WAL object (history files too), manifests first;
+     * the repository itself (its descriptor) stays, so the cluster can archive and back up into
+     * it again. Refused while a backup is running, and while permanent backups exist unless
+     * {@code force}.
+     *
+     * @param force {@code true} to delete permanent backups too
+     * @param dryRun {@code true} to only report what would be deleted
+     * @return what was (or would be) deleted; nothing is kept
+     * @throws ConflictException if a backup is running, or permanent backups exist without {@code force}
+     * @throws StorageException if the repository cannot be listed or an object cannot be deleted
+     */
+    RetentionResult deleteEverything(boolean force, boolean dryRun);
+
+    /**
+     * Deletes what no backup needs and nothing lists: the objects of backups that never got a
+     * manifest and whose run is over (no live lease, and nothing of theirs written within the
+     * lease timeout), archived WAL older than the oldest backup's start (as retention would,
+     * keeping every backup), and what interrupted writes left in the store (see
+     * {@link io.walkeeper.spi.BlobStore#removeAbandonedWrites}). With no backup at all, no WAL is
+     * deleted.
+     *
+     * @param dryRun {@code true} to only report what would be deleted
+     * @return what was (or would be) deleted
+     * @throws IntegrityException if a manifest cannot be read (what it needs cannot be told)
+     * @throws StorageException if the repository cannot be listed or an object cannot be deleted
+     */
+    GarbageResult collectGarbage(boolean dryRun);
+
+    /**
      * Makes a backup permanent, so that retention never deletes it, or ordinary again. Marking a
      * delta permanent marks every backup it is built on too; un-marking is refused while a
      * permanent delta is built on the backup. Only the backup's permanence changes: its manifest

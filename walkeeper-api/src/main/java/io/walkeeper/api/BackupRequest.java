@@ -18,9 +18,32 @@ import java.util.Map;
 public record BackupRequest(boolean forceFull, boolean permanent, boolean fastCheckpoint, Map<String, String> labels,
                             boolean failOnCorruptPage) {
 
-    /** Makes the label map immutable. */
+    /** The most labels a backup carries. */
+    public static final int MAX_LABELS = 64;
+    private static final java.util.regex.Pattern LABEL_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    /**
+     * Checks the labels and makes the map immutable: at most {@value #MAX_LABELS}, keys of
+     * letters, digits, {@code _ . -} (up to 64, starting with a letter or digit), values up to
+     * 1024 characters without control characters.
+     *
+     * @throws InvalidRequestException naming the label that is not accepted
+     */
     public BackupRequest {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+        if (labels.size() > MAX_LABELS) {
+            throw new InvalidRequestException("A backup carries at most " + MAX_LABELS + " labels, not " + labels.size());
+        }
+        labels.forEach((k, v) -> {
+            if (!LABEL_KEY.matcher(k).matches()) {
+                throw new InvalidRequestException("Label key '" + k + "' is not accepted: use up to 64 letters, digits, "
+                        + "'_', '.' or '-', starting with a letter or digit");
+            }
+            if (v.length() > 1024 || v.chars().anyMatch(Character::isISOControl)) {
+                throw new InvalidRequestException("The value of label " + k + " is not accepted: up to 1024 characters, "
+                        + "no control characters");
+            }
+        });
     }
 
     /**

@@ -99,4 +99,88 @@ public interface RetentionPolicy {
             return keep;
         };
     }
+
+    /**
+     * Keeps what this policy keeps and what {@code other} keeps: WAL-G's
+     * {@code delete retain N --after TIME} is {@code keepBackups(n).or(keepFinishedAfter(time))}.
+     *
+     * @param other another policy
+     * @return the union of both
+     */
+    default RetentionPolicy or(RetentionPolicy other) {
+        java.util.Objects.requireNonNull(other, "other");
+        return backups -> {
+            Set<String> keep = new HashSet<>(choose(backups));
+            keep.addAll(other.choose(backups));
+            return keep;
+        };
+    }
+
+    /**
+     * Keeps only what both this policy and {@code other} keep (permanent backups and the chains
+     * of kept deltas are still always kept, by {@link #keep}).
+     *
+     * @param other another policy
+     * @return the intersection of both
+     */
+    default RetentionPolicy and(RetentionPolicy other) {
+        java.util.Objects.requireNonNull(other, "other");
+        return backups -> {
+            Set<String> keep = new HashSet<>(choose(backups));
+            keep.retainAll(other.choose(backups));
+            return keep;
+        };
+    }
+
+    /**
+     * Keeps every backup that finished at or after {@code time}, as WAL-G's
+     * {@code delete before TIME} and {@code --after TIME} do.
+     *
+     * @param time the oldest finish time kept
+     * @return the policy
+     */
+    static RetentionPolicy keepFinishedAfter(java.time.Instant time) {
+        java.util.Objects.requireNonNull(time, "time");
+        return backups -> {
+            Set<String> keep = new HashSet<>();
+            backups.stream().filter(b -> !b.finishTime().isBefore(time)).forEach(b -> keep.add(b.name()));
+            return keep;
+        };
+    }
+
+    /**
+     * Keeps every backup younger than {@code age} when the policy is applied.
+     *
+     * @param age how old a kept backup may be, positive
+     * @param clock the clock that says what "now" is
+     * @return the policy
+     */
+    static RetentionPolicy keepNewerThan(java.time.Duration age, java.time.Clock clock) {
+        if (age == null || age.isNegative() || age.isZero()) {
+            throw new InvalidRequestException("The age of kept backups must be positive, not " + age);
+        }
+        java.util.Objects.requireNonNull(clock, "clock");
+        return backups -> keepFinishedAfter(clock.instant().minus(age)).choose(backups);
+    }
+
+    /**
+     * Keeps the named backup and every backup that finished after it, as WAL-G's
+     * {@code delete before NAME} does (the backups a kept delta is built on stay too, so
+     * {@code FIND_FULL} is what always happens).
+     *
+     * @param name the oldest backup to keep
+     * @return the policy
+     * @throws NotFoundException when applied, if there is no backup of that name
+     */
+    static RetentionPolicy keepFrom(String name) {
+        java.util.Objects.requireNonNull(name, "name");
+        return backups -> {
+            BackupInfo from = backups.stream().filter(b -> b.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new NotFoundException("No completed backup named '" + name + "' to keep from "
+                            + "(HINT: BackupRepository.list() shows the names)"));
+            Set<String> keep = new HashSet<>();
+            backups.stream().filter(b -> NEWEST_LAST.compare(b, from) >= 0).forEach(b -> keep.add(b.name()));
+            return keep;
+        };
+    }
 }

@@ -48,4 +48,16 @@ public interface WalArchiver {
      * @throws StorageException if the repository cannot be read
      */
     List<WalTimeline> timelines();
+
+    /**
+     * Checks the archive against a cluster: that every segment from the oldest backup's start to
+     * the cluster's present is archived (telling lost segments from ones PostgreSQL has not
+     * archived yet), and that no newer timeline than the cluster's archives here. See
+     * {@link WalVerification} for the outcomes.
+     *
+     * @param cluster where the cluster's WAL stands
+     * @return what was found
+     * @throws StorageException if the archive cannot be listed
+     */
+    WalVerification verify(ClusterWalState cluster);
 }

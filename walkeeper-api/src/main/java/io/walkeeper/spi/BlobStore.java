@@ -129,6 +129,22 @@ public interface BlobStore extends AutoCloseable {
      */
     void delete(Collection<String> keys);
 
+    /**
+     * Removes what interrupted writes left behind that is not an object and never listed: a file
+     * store's hidden temporary files, an object store's incomplete multipart uploads. Only what
+     * was started before {@code olderThan} is touched, so writes in progress are safe when the
+     * cut-off is older than any write can take. The default (a store that leaves nothing behind)
+     * removes nothing.
+     *
+     * @param olderThan only leftovers started before this are removed
+     * @param dryRun {@code true} to count without removing
+     * @return how many leftovers were (or would be) removed
+     * @throws io.walkeeper.api.StorageException if the store cannot be listed or a leftover cannot be removed
+     */
+    default long removeAbandonedWrites(java.time.Instant olderThan, boolean dryRun) {
+        return 0;
+    }
+
     /** Releases the store's resources. Idempotent. */
     @Override
     void close();

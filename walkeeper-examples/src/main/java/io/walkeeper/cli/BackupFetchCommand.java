@@ -58,6 +58,10 @@ public final class BackupFetchCommand implements Callable<Integer> {
     @Mixin
     RecoveryOptions recovery;
 
+    @Option(names = "--target-user-data", paramLabel = "KEY=VALUE|JSON", description = "restore the newest backup (or "
+            + "the named one, checked) carrying these labels (repeatable; WAL-G's user data as a JSON object works too)")
+    java.util.List<String> targetUserData = new java.util.ArrayList<>();
+
     @Option(names = "--standby", description = "write standby.signal instead of recovery.signal")
     boolean standby;
 
@@ -79,6 +83,9 @@ public final class BackupFetchCommand implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         RecoveryTarget target = recovery.toTarget();
         BackupSelector selector = BackupSelector.named(backupName);
+        if (!targetUserData.isEmpty()) {
+            selector = selector.withLabels(Labels.parse(targetUserData, true));
+        }
         CliConfiguration config = root.configuration();
         RestoreRequest request = RestoreRequest.of(selector, destination.toAbsolutePath().normalize(),
                         restoreCommand != null ? restoreCommand : defaultRestoreCommand(config))

@@ -19,8 +19,10 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code backup-push [PGDATA]}: takes a base backup of a running server. */
@@ -53,6 +55,10 @@ public final class BackupPushCommand implements Callable<Integer> {
                     + "the backup and listing the pages on standard error")
     boolean failOnCorruptPage;
 
+    @Option(names = "--annotation", paramLabel = "KEY=VALUE", description = "a label stored with the backup, shown by "
+            + "backup-list and selectable with backup-fetch --target-user-data (repeatable; adds to WALKEEPER_BACKUP_LABELS)")
+    List<String> annotations = new ArrayList<>();
+
     @Override
     public Integer call() {
         CliConfiguration config = root.configuration();
@@ -60,6 +66,11 @@ public final class BackupPushCommand implements Callable<Integer> {
                 "backup-push needs the data directory: pass it as an argument or set PGDATA"));
         BackupRequest request = (full ? BackupRequest.full() : BackupRequest.auto()).withPermanent(permanent)
                 .withFailOnCorruptPage(failOnCorruptPage);
+        Map<String, String> labels = new LinkedHashMap<>(config.backupLabels());
+        labels.putAll(Labels.parse(annotations, false));
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            request = request.withLabel(label.getKey(), label.getValue());
+        }
         BackupInfo info;
         try (WalKeeper wk = WalKeeperFactory.withPostgres(config, pgdata, root.host().userName())) {
             info = wk.backups().push(request);

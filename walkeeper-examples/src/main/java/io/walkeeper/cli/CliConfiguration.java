@@ -232,6 +232,23 @@ public final class CliConfiguration {
     }
 
     /**
+     * Returns the labels every backup-push adds, from {@code WALKEEPER_BACKUP_LABELS} or WAL-G's
+     * {@code WALG_SENTINEL_USER_DATA}.
+     *
+     * @return the labels, empty when unset
+     * @throws ConfigurationException naming the key when the value cannot be read
+     */
+    public Map<String, String> backupLabels() {
+        return first(CliKeys.BACKUP_LABELS).map(v -> {
+            try {
+                return Labels.parse(List.of(v.text()), true);
+            } catch (io.walkeeper.api.InvalidRequestException e) {
+                throw v.invalid("key=value pairs or a JSON object (" + e.getMessage() + ")");
+            }
+        }).orElse(Map.of());
+    }
+
+    /**
      * Returns the longest delta chain, from {@code WALKEEPER_DELTA_MAX_STEPS} or WAL-G's
      * {@code WALG_DELTA_MAX_STEPS}.
      *

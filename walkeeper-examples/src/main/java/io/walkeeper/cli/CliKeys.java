@@ -67,6 +67,10 @@ final class CliKeys {
             .environment("WALG_DELTA_ORIGIN")
             .description("Parent of a delta: the newest backup (LATEST, the default) or the newest full one"),
             "WalKeeper.Builder.deltaOrigin(origin)");
+    static final CliKey BACKUP_LABELS = key(Setting.text("WALKEEPER_BACKUP_LABELS").environment("WALG_SENTINEL_USER_DATA")
+            .description("Labels every backup-push adds: key=value pairs separated by commas, or a JSON object "
+                    + "(WAL-G's user data; any other text is stored as the label user-data)"),
+            "BackupRequest.withLabel(key, value)");
     static final CliKey LOG_LEVEL = key(Setting.choice("WALKEEPER_LOG_LEVEL", "trace", "debug", "info", "warn", "error",
             "off").defaultValue("info").description("Log level; logs go to standard error (warning means warn)"), "logging");
     static final CliKey PGDATA = key(Setting.path("PGDATA").description("The data directory, as in libpq"),
@@ -83,7 +87,7 @@ final class CliKeys {
 
     /** The whole table, in documentation order. */
     static final List<CliKey> ALL = List.of(CONFIG, STORAGE, COMPRESSION, CONCURRENCY, PART_SIZE, WAL_PUSH_AHEAD,
-            WAL_ARCHIVE_TIMEOUT, BACKUP_LEASE_TIMEOUT, DELTA_MAX_STEPS, DELTA_ORIGIN, LOG_LEVEL, PGDATA, PGHOST, PGPORT,
+            WAL_ARCHIVE_TIMEOUT, BACKUP_LEASE_TIMEOUT, DELTA_MAX_STEPS, DELTA_ORIGIN, BACKUP_LABELS, LOG_LEVEL, PGDATA, PGHOST, PGPORT,
             PGUSER, PGPASSWORD, PGDATABASE);
 
     private CliKeys() {

@@ -1,7 +1,7 @@
 /**
  * The {@code walkeeper} command-line tool: {@code wal-push}, {@code wal-fetch}, {@code wal-show},
  * {@code backup-push}, {@code backup-fetch}, {@code backup-list}, {@code backup-verify},
- * {@code backup-mark}, {@code delete} and {@code demo}, with WAL-G's command names and flags. It is the only part of walkeeper that reads environment variables,
+ * {@code backup-mark}, {@code delete}, {@code settings} and {@code demo}, with WAL-G's command names and flags. It is the only part of walkeeper that reads environment variables,
  * prints, and exits; it maps its settings onto {@code WalKeeper.builder()}
  * (see {@link io.walkeeper.cli.CliConfiguration}).
  *

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -62,7 +63,9 @@ class WalShowIT {
             bin = source.binDir();
             cli.env("PGHOST", "127.0.0.1").env("PGUSER", "postgres");
             source.execute("CREATE TABLE rows(id int PRIMARY KEY)");
+            cli.env("WALG_SENTINEL_USER_DATA", "{\"env\": \"prod\", \"run\": 1}");
             firstBackup = backupPush(source);
+            cli.env("WALG_SENTINEL_USER_DATA", null);
             for (int i = 0; i < 4; i++) {
                 source.execute("INSERT INTO rows SELECT generate_series(" + (i * 100 + 1) + ", " + (i * 100 + 100) + ")");
                 source.queryString("SELECT pg_walfile_name(pg_switch_wal())");
@@ -89,7 +92,7 @@ class WalShowIT {
             promoted.start();
             ArchiveBackupPitrIT.awaitRecoveryEnd(promoted);
             assertEquals(400, promoted.queryLong("SELECT count(*) FROM rows"));
-            secondBackup = backupPush(promoted);
+            secondBackup = backupPush(promoted, "--annotation", "ticket=OPS-7", "--annotation", "env=staging");
             promoted.execute("INSERT INTO rows SELECT generate_series(2001, 2100)");
             lastOnTwo = promoted.queryString("SELECT pg_walfile_name(pg_switch_wal())");
             ArchiveBackupPitrIT.awaitArchived(repo, lastOnTwo);
@@ -168,6 +171,71 @@ class WalShowIT {
         assertTrue(!permanence().get(firstBackup));
         CliHarness.Result missing = cli.run("--config", config.toString(), "backup-mark", "base_0000000100000000000000FF");
         assertEquals(io.walkeeper.api.ErrorCode.NOT_FOUND.exitCode(), missing.exitCode(), missing.toString());
+
+        annotations(firstBackup, secondBackup);
+        deleteFamily(firstBackup, secondBackup);
+    }
+
+    /** Labels from WALG_SENTINEL_USER_DATA and --annotation: listed, and selected by backup-fetch --target-user-data. */
+    private void annotations(String firstBackup, String secondBackup) throws Exception {
+        CliHarness.Result list = cli.run("--config", config.toString(), "backup-list", "--json");
+        java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+        new ObjectMapper().readTree(list.stdout()).forEach(b -> byName.put(b.get("name").asText(), b.get("labels")));
+        assertEquals("prod", byName.get(firstBackup).get("env").asText(), list.stdout());
+        assertEquals("1", byName.get(firstBackup).get("run").asText(), list.stdout());
+        assertEquals("OPS-7", byName.get(secondBackup).get("ticket").asText(), list.stdout());
+        assertEquals("staging", byName.get(secondBackup).get("env").asText(), list.stdout());
+
+        CliHarness.Result none = cli.run("--config", config.toString(), "backup-fetch", work.resolve("nowhere").toString(),
+                "LATEST", "--target-user-data", "env=test");
+        assertEquals(io.walkeeper.api.ErrorCode.NOT_FOUND.exitCode(), none.exitCode(), none.toString());
+        assertTrue(none.stderr().contains("env=test"), none.toString());
+        CliHarness.Result wrong = cli.run("--config", config.toString(), "backup-fetch", work.resolve("nowhere").toString(),
+                secondBackup, "--target-user-data", "{\"env\": \"prod\"}");
+        assertEquals(io.walkeeper.api.ErrorCode.NOT_FOUND.exitCode(), wrong.exitCode(), wrong.toString());
+        assertTrue(wrong.stderr().contains(secondBackup) && wrong.stderr().contains("env=prod"), wrong.toString());
+        assertFalse(Files.exists(work.resolve("nowhere")), "nothing is restored when no backup matches");
+        CliHarness.Result bad = cli.run("--config", config.toString(), "backup-push", "--annotation", "no label",
+                work.resolve("nowhere").toString());
+        assertEquals(io.walkeeper.api.ErrorCode.INVALID_REQUEST.exitCode(), bad.exitCode(), bad.toString());
+    }
+
+    /** The delete family on the same repository: before, garbage, everything (the rules are unit-tested in BackupRunTest). */
+    private void deleteFamily(String firstBackup, String secondBackup) throws Exception {
+        CliHarness.Result before = cli.run("--config", config.toString(), "delete", "before", secondBackup);
+        assertEquals(0, before.exitCode(), before.toString());
+        assertTrue(before.stdout().contains("would delete backup " + firstBackup)
+                && !before.stdout().contains("would delete backup " + secondBackup), before.stdout());
+        assertEquals(2, permanence().size(), "a dry run deletes nothing");
+
+        String orphan = "base_0000000100000000000000FE";
+        Path orphanPart = Files.createDirectories(repo.resolve("backups").resolve(orphan)).resolve("part_0001.tar.lz4");
+        Files.write(orphanPart, new byte[] {1, 2, 3});
+        Path leftover = repo.resolve("wal").resolve(".000000010000000000000003.lz4.tmp-0123456789abcdef");
+        Files.write(leftover, new byte[] {4});
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(7200));
+        Files.setLastModifiedTime(orphanPart, old);
+        Files.setLastModifiedTime(leftover, old);
+        CliHarness.Result garbage = cli.run("--config", config.toString(), "delete", "garbage", "--confirm");
+        assertEquals(0, garbage.exitCode(), garbage.toString());
+        assertTrue(garbage.stdout().contains("deleted the objects of unfinished backup " + orphan)
+                && garbage.stdout().contains("1 leftover(s) of interrupted writes"), garbage.stdout());
+        assertFalse(Files.exists(orphanPart) || Files.exists(leftover), "garbage is gone");
+        assertEquals(2, permanence().size(), "completed backups are not garbage");
+        System.out.println("WalShowIT: delete garbage printed\n" + garbage.stdout());
+
+        assertEquals(0, cli.run("--config", config.toString(), "backup-mark", firstBackup).exitCode());
+        CliHarness.Result refused = cli.run("--config", config.toString(), "delete", "everything", "--confirm");
+        assertEquals(io.walkeeper.api.ErrorCode.CONFLICT.exitCode(), refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().contains(firstBackup) && refused.stderr().contains("FORCE"), refused.toString());
+        assertEquals(2, permanence().size(), "a refusal deletes nothing");
+        CliHarness.Result everything = cli.run("--config", config.toString(), "delete", "everything", "FORCE", "--confirm");
+        assertEquals(0, everything.exitCode(), everything.toString());
+        assertEquals(0, permanence().size());
+        try (java.util.stream.Stream<Path> wal = Files.list(repo.resolve("wal"))) {
+            assertEquals(List.of(), wal.filter(f -> !f.getFileName().toString().startsWith(".")).toList());
+        }
+        assertTrue(Files.exists(repo.resolve("walkeeper.json")), "the repository stays usable");
     }
 
     private java.util.Map<String, Boolean> permanence() throws Exception {
@@ -182,9 +250,12 @@ class WalShowIT {
         return "'" + cli.launcher() + "' --config '" + config + "' wal-push %p";
     }
 
-    private String backupPush(PostgresCluster pg) throws Exception {
+    private String backupPush(PostgresCluster pg, String... options) throws Exception {
         cli.env("PGPORT", Integer.toString(pg.port()));
-        CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", "--full", pg.dataDir().toString());
+        List<String> args = new java.util.ArrayList<>(List.of("--config", config.toString(), "backup-push", "--full"));
+        args.addAll(List.of(options));
+        args.add(pg.dataDir().toString());
+        CliHarness.Result push = cli.run(args.toArray(String[]::new));
         assertEquals(0, push.exitCode(), push.toString());
         return push.stdout().strip();
     }

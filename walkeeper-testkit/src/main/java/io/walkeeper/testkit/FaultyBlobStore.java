@@ -168,6 +168,18 @@ public final class FaultyBlobStore implements BlobStore {
         });
     }
 
+    /**
+     * Passes the clean-up of abandoned writes to the wrapped store (no fault applies).
+     *
+     * @param olderThan only leftovers started before this
+     * @param dryRun count only
+     * @return what the wrapped store reports
+     */
+    @Override
+    public long removeAbandonedWrites(java.time.Instant olderThan, boolean dryRun) {
+        return delegate.removeAbandonedWrites(olderThan, dryRun);
+    }
+
     /** Closes the wrapped store. */
     @Override
     public void close() {

@@ -66,11 +66,18 @@ public final class BackupCatalogue {
      */
     public BackupManifest select(BackupSelector selector) {
         if (selector.name() != null) {
-            return repository.readManifest(selector.name()).orElseThrow(() -> new NotFoundException("No completed backup named '"
-                    + selector.name() + "' in " + repository.store().location()
+            BackupManifest named = repository.readManifest(selector.name()).orElseThrow(() -> new NotFoundException(
+                    "No completed backup named '" + selector.name() + "' in " + repository.store().location()
                     + " (HINT: list the backups to see their names)"));
+            if (!selector.labels().isEmpty() && !named.labels().entrySet().containsAll(selector.labels().entrySet())) {
+                throw new NotFoundException("Backup " + selector.name() + " in " + repository.store().location()
+                        + " does not carry the labels " + selector.labels() + " (it has " + named.labels() + ")");
+            }
+            return named;
         }
         List<BackupManifest> all = new ArrayList<>(repository.manifests());
+        all.removeIf(m -> !(m.labels() == null ? java.util.Map.<String, String>of() : m.labels()).entrySet()
+                .containsAll(selector.labels().entrySet()));
         if (selector.target() != null) {
             var t = selector.target();
             if (t.time() != null) {
@@ -80,7 +87,8 @@ public final class BackupCatalogue {
             }
         }
         return all.stream().max(Comparator.comparing(BackupManifest::finishTime))
-                .orElseThrow(() -> new NotFoundException("No completed backup " + (selector.target() != null
+                .orElseThrow(() -> new NotFoundException("No completed backup " + (selector.labels().isEmpty() ? ""
+                        : "with the labels " + selector.labels() + " ") + (selector.target() != null
                         ? "that finished before " + selector.target() + " " : "") + "in " + repository.store().location()
                         + " (HINT: take a backup first)"));
     }

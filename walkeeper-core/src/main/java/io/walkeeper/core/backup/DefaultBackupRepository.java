@@ -5,6 +5,7 @@ import io.walkeeper.api.BackupRepository;
 import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.GarbageResult;
 import io.walkeeper.api.RetentionPolicy;
 import io.walkeeper.api.RetentionResult;
 import io.walkeeper.core.PgConnection;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * The {@link BackupRepository} of the engine: a thin facade over the {@link BackupCatalogue}
- * (listing and selection), one {@link BackupRun} per push, and {@link Retention}.
+ * (listing and selection), one {@link BackupRun} per push, {@link Retention}, and
+ * {@link RepositoryCleanup} for deleting everything or the garbage.
  */
 public final class DefaultBackupRepository implements BackupRepository {
     private final Repository repository;
@@ -64,6 +66,20 @@ public final class DefaultBackupRepository implements BackupRepository {
     @Override
     public RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun) {
         return new Retention(repository, catalogue, settings.leaseTimeout()).apply(policy, dryRun);
+    }
+
+    @Override
+    public RetentionResult deleteEverything(boolean force, boolean dryRun) {
+        return cleanup().everything(force, dryRun);
+    }
+
+    @Override
+    public GarbageResult collectGarbage(boolean dryRun) {
+        return cleanup().garbage(dryRun, new Retention(repository, catalogue, settings.leaseTimeout()));
+    }
+
+    private RepositoryCleanup cleanup() {
+        return new RepositoryCleanup(repository, catalogue, settings.leaseTimeout(), java.time.Clock.systemUTC());
     }
 
     @Override

@@ -124,7 +124,8 @@ public final class DefaultRestorer implements Restorer {
         BackupSelector s = request.backup();
         RecoveryTarget t = request.recoveryTarget();
         if (s.name() == null && s.target() == null && (t.time() != null || t.lsn() != null)) {
-            return BackupSelector.before(t);
+            BackupSelector before = BackupSelector.before(t);
+            return s.labels().isEmpty() ? before : before.withLabels(s.labels());
         }
         return s;
     }

@@ -162,6 +162,11 @@ final class LimitedBlobStore implements BlobStore {
     }
 
     @Override
+    public long removeAbandonedWrites(java.time.Instant olderThan, boolean dryRun) {
+        return delegate.removeAbandonedWrites(olderThan, dryRun);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -157,6 +157,11 @@ public final class RetryingBlobStore implements BlobStore {
     }
 
     @Override
+    public long removeAbandonedWrites(java.time.Instant olderThan, boolean dryRun) {
+        return call("remove abandoned writes", "", () -> delegate.removeAbandonedWrites(olderThan, dryRun));
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             calls.shutdownNow();

@@ -1,6 +1,7 @@
 package io.walkeeper.core.wal;
 
 import io.walkeeper.api.AlreadyExistsException;
+import io.walkeeper.api.ClusterWalState;
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
@@ -11,6 +12,7 @@ import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalPushResult;
 import io.walkeeper.api.WalTimeline;
+import io.walkeeper.api.WalVerification;
 import io.walkeeper.core.io.DigestingOutputStream;
 import io.walkeeper.core.io.FileSync;
 import io.walkeeper.core.io.NonClosingOutputStream;
@@ -64,6 +66,11 @@ public final class DefaultWalArchiver implements WalArchiver {
     @Override
     public List<WalTimeline> timelines() {
         return ArchiveTimelines.of(repository);
+    }
+
+    @Override
+    public WalVerification verify(ClusterWalState cluster) {
+        return WalIntegrity.verify(repository, java.util.Objects.requireNonNull(cluster, "cluster"));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.walkeeper.core.backup;
 
 import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.GarbageResult;
 import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.BackupSelector;
@@ -346,6 +347,104 @@ class BackupRunTest {
             assertFalse(store.head(RepositoryLayout.markKey(d2.name())).isPresent(), "a deleted backup's mark goes with it");
             assertFalse(store.head(RepositoryLayout.markKey(pushedPermanent.name())).isPresent());
             assertTrue(permanence().get(d1.name()));
+        }
+    }
+
+    /** delete everything and delete garbage, on a repository with fulls, deltas and a permanent backup. */
+    @Nested
+    class Cleanup {
+        private DefaultBackupRepository backups;
+
+        private BackupInfo at(String lsn, String segment, BackupRequest request) {
+            pg.start = Lsn.parse(lsn);
+            pg.stop = Lsn.parse(lsn).plus(0x100);
+            archive(segment);
+            return run(request).run();
+        }
+
+        private RepositoryCleanup cleanup(Instant now) {
+            return new RepositoryCleanup(repo, new BackupCatalogue(repo), Duration.ofMinutes(1),
+                    java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        }
+
+        @Test
+        void everythingRefusesPermanentBackupsWithoutForceAndKeepsTheDescriptor() {
+            backups = new DefaultBackupRepository(repo, (java.util.function.Supplier<io.walkeeper.core.pg.BackupSession>) null,
+                    null, settings(Duration.ofSeconds(5), 3));
+            BackupInfo full = at("0/2000028", START_SEGMENT, BackupRequest.full());
+            BackupInfo delta = at("0/3000028", "000000010000000000000003", BackupRequest.auto());
+            backups.mark(full.name(), true);
+            Set<String> before = keys();
+
+            ConflictException refused = assertThrows(ConflictException.class, () -> backups.deleteEverything(false, false));
+            assertTrue(refused.getMessage().contains(full.name()) && refused.getMessage().contains("FORCE"), refused.getMessage());
+            assertEquals(before, keys(), "a refusal deletes nothing");
+
+            RetentionResult dry = backups.deleteEverything(true, true);
+            assertEquals(List.of(delta.name(), full.name()), dry.deleted().stream().map(BackupInfo::name).toList());
+            assertEquals(2, dry.walObjectsDeleted());
+            assertEquals(before, keys(), "a dry run deletes nothing");
+
+            RetentionResult done = backups.deleteEverything(true, false);
+            assertFalse(done.dryRun());
+            assertEquals(Set.of(RepositoryLayout.DESCRIPTOR), keys(), "only the repository descriptor is left");
+            assertEquals(List.of(), backups.list());
+        }
+
+        @Test
+        void garbageIsWhatNoBackupNeedsAndNothingRecentOrListed() {
+            backups = new DefaultBackupRepository(repo, (java.util.function.Supplier<io.walkeeper.core.pg.BackupSession>) null,
+                    null, settings(Duration.ofSeconds(5), 3));
+            archive("000000010000000000000001"); // older than every backup
+            BackupInfo full = at("0/2000028", START_SEGMENT, BackupRequest.full());
+            at("0/3000028", "000000010000000000000003", BackupRequest.auto());
+            String orphan = "base_000000010000000000000009";
+            store.put(RepositoryLayout.backupPrefix(orphan) + "part_0001.tar", out -> out.write(1));
+            store.put(RepositoryLayout.manifestSignatureKey(orphan), out -> out.write(2));
+            Set<String> before = keys();
+
+            GarbageResult recent = cleanup(Instant.now()).garbage(false, new Retention(repo, new BackupCatalogue(repo),
+                    Duration.ofMinutes(1)));
+            assertEquals(List.of(), recent.abandonedBackups(), "objects written within the lease timeout are never garbage");
+            assertEquals(1, recent.walObjectsDeleted(), "the segment before the oldest backup");
+            Set<String> afterRecent = new TreeSet<>(before);
+            afterRecent.removeIf(k -> k.startsWith("wal/000000010000000000000001"));
+            assertEquals(afterRecent, keys());
+
+            Instant later = Instant.now().plus(Duration.ofHours(1));
+            GarbageResult dry = cleanup(later).garbage(true, new Retention(repo, new BackupCatalogue(repo), Duration.ofMinutes(1)));
+            assertEquals(List.of(orphan), dry.abandonedBackups());
+            assertEquals(2, dry.backupObjectsDeleted());
+            assertEquals(afterRecent, keys(), "a dry run deletes nothing");
+
+            GarbageResult done = cleanup(later).garbage(false, new Retention(repo, new BackupCatalogue(repo),
+                    Duration.ofMinutes(1)));
+            assertEquals(List.of(orphan), done.abandonedBackups());
+            assertTrue(keys().stream().noneMatch(k -> k.contains(orphan)), keys().toString());
+            assertEquals(2, backups.list().size(), "completed backups are untouched");
+            assertTrue(keys().stream().anyMatch(k -> k.startsWith(RepositoryLayout.backupPrefix(full.name()))));
+            assertEquals(full.name(), RepositoryCleanup.backupOf(RepositoryLayout.manifestSignatureKey(full.name())));
+            assertNull(RepositoryCleanup.backupOf("backups/readme.txt"));
+        }
+
+        @Test
+        void labelsNarrowTheSelection() {
+            backups = new DefaultBackupRepository(repo, (java.util.function.Supplier<io.walkeeper.core.pg.BackupSession>) null,
+                    null, settings(Duration.ofSeconds(5), 0));
+            BackupInfo prod = at("0/2000028", START_SEGMENT, BackupRequest.full().withLabel("env", "prod"));
+            BackupInfo test = at("0/3000028", "000000010000000000000003", BackupRequest.full().withLabel("env", "test")
+                    .withLabel("ticket", "OPS-7"));
+            assertEquals(Map.of("env", "test", "ticket", "OPS-7"), backups.find(test.name()).orElseThrow().labels());
+            assertEquals(test.name(), backups.select(BackupSelector.latest()).name());
+            assertEquals(prod.name(), backups.select(BackupSelector.latest().withLabels(Map.of("env", "prod"))).name());
+            assertEquals(test.name(), backups.select(BackupSelector.named(test.name()).withLabels(Map.of("ticket", "OPS-7")))
+                    .name());
+            io.walkeeper.api.NotFoundException named = assertThrows(io.walkeeper.api.NotFoundException.class,
+                    () -> backups.select(BackupSelector.named(test.name()).withLabels(Map.of("env", "prod"))));
+            assertTrue(named.getMessage().contains(test.name()) && named.getMessage().contains("env=prod"), named.getMessage());
+            io.walkeeper.api.NotFoundException none = assertThrows(io.walkeeper.api.NotFoundException.class,
+                    () -> backups.select(BackupSelector.latest().withLabels(Map.of("env", "dev"))));
+            assertTrue(none.getMessage().contains("env=dev"), none.getMessage());
         }
     }
 }

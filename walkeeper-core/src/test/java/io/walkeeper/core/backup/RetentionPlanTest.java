@@ -39,7 +39,7 @@ class RetentionPlanTest {
     @Test
     void neverDeletesWhatAKeptBackupNeeds() {
         qt().withExamples(400)
-                .forAll(integers().between(1, 12), integers().between(1, 4), integers().between(0, 2), integers().all())
+                .forAll(integers().between(1, 12), integers().between(1, 4), integers().between(0, 6), integers().all())
                 .checkAssert(this::check);
     }
 
@@ -48,9 +48,16 @@ class RetentionPlanTest {
         List<BackupInfo> backups = history(count, random);
         List<BackupLease> running = running(backups, random);
         List<String> wal = wal(backups, random);
+        BackupInfo from = backups.get(random.nextInt(backups.size()));
+        Instant now = backups.get(backups.size() - 1).finishTime().plusSeconds(random.nextInt(600));
+        java.time.Duration age = java.time.Duration.ofSeconds(1 + random.nextInt(800));
         RetentionPolicy policy = switch (policyKind) {
             case 0 -> RetentionPolicy.keepFullBackups(keep);
             case 1 -> RetentionPolicy.keepBackups(keep);
+            case 2 -> RetentionPolicy.keepFrom(from.name()); // delete before NAME
+            case 3 -> RetentionPolicy.keepNewerThan(age, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+            case 4 -> RetentionPolicy.keepFullBackups(keep).or(RetentionPolicy.keepFinishedAfter(now.minus(age)));
+            case 5 -> RetentionPolicy.keepBackups(keep).and(RetentionPolicy.keepFinishedAfter(now.minus(age)));
             default -> all -> Set.of(); // a policy that keeps nothing: the engine still keeps the newest
         };
         List<BackupInfo> shuffled = new ArrayList<>(backups);
@@ -75,6 +82,17 @@ class RetentionPlanTest {
         } else if (policyKind == 1) {
             byFinish.stream().limit(keep)
                     .forEach(b -> assertTrue(kept.contains(b.name()), "one of the " + keep + " backups that finished last: " + b.name()));
+        } else if (policyKind == 2) {
+            backups.stream().skip(backups.indexOf(from))
+                    .forEach(b -> assertTrue(kept.contains(b.name()), b.name() + " finished after " + from.name()));
+            backups.stream().limit(backups.indexOf(from)).filter(b -> !b.permanent())
+                    .filter(b -> kept.stream().noneMatch(k -> chainOf(byName, k).contains(b.name())))
+                    .filter(b -> running.stream().noneMatch(l -> chainOf(byName, l.parent()).contains(b.name())))
+                    .forEach(b -> assertTrue(deleted.contains(b.name()), b.name() + " is older than " + from.name()
+                            + " and nothing kept needs it"));
+        } else if (policyKind == 3 || policyKind == 4) {
+            backups.stream().filter(b -> !b.finishTime().isBefore(now.minus(age)))
+                    .forEach(b -> assertTrue(kept.contains(b.name()), b.name() + " is younger than " + age));
         }
         backups.stream().filter(BackupInfo::permanent).forEach(b -> assertTrue(kept.contains(b.name()), "permanent " + b.name()));
         running.stream().filter(l -> l.parent() != null)
@@ -105,6 +123,16 @@ class RetentionPlanTest {
                 assertFalse(plan.walKeys().contains(key), key + " must stay");
             }
         }
+    }
+
+    /** The backup and every backup it is built on. */
+    private static Set<String> chainOf(Map<String, BackupInfo> byName, String name) {
+        Set<String> out = new java.util.HashSet<>();
+        for (BackupInfo b = name == null ? null : byName.get(name); b != null; b = b.parentName() == null ? null
+                : byName.get(b.parentName())) {
+            out.add(b.name());
+        }
+        return out;
     }
 
     @Test

@@ -266,6 +266,41 @@ public final class FsBlobStore implements BlobStore {
         }
     }
 
+    /**
+     * Removes the hidden temporary files ({@code .<name>.tmp-<random>}) that writes killed before
+     * their rename left, if they were last modified before {@code olderThan}. Symbolic links are
+     * not followed.
+     *
+     * @param olderThan only files last modified before this are removed
+     * @param dryRun count without removing
+     * @return how many were (or would be) removed
+     */
+    @Override
+    public long removeAbandonedWrites(java.time.Instant olderThan, boolean dryRun) {
+        long[] count = {0};
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException gone) {
+                    continue; // renamed into place or removed meanwhile
+                }
+                if (a.isRegularFile() && FsKeys.isTempName(p.getFileName().toString())
+                        && a.lastModifiedTime().toInstant().isBefore(olderThan)) {
+                    if (!dryRun) {
+                        Files.deleteIfExists(p);
+                    }
+                    count[0]++;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new StorageException("Cannot remove the temporary files of interrupted writes under " + root + ": " + e,
+                    e, false);
+        }
+        return count[0];
+    }
+
     /** Marks the store closed; later calls fail. Idempotent. */
     @Override
     public void close() {

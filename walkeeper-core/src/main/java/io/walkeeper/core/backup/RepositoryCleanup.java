@@ -1,0 +1,160 @@
+package io.walkeeper.core.backup;
+
+import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.ConflictException;
+import io.walkeeper.api.GarbageResult;
+import io.walkeeper.api.RetentionPolicy;
+import io.walkeeper.api.RetentionResult;
+import io.walkeeper.core.repo.BackupLease;
+import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.spi.BlobInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The two deletions that are not a retention policy: {@code delete everything} (every backup
+ * and all archived WAL, the repository descriptor kept) and {@code delete garbage} (what nothing
+ * lists and no backup needs). Both list the repository once, decide, and only then delete,
+ * manifests before anything else.
+ */
+final class RepositoryCleanup {
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryCleanup.class);
+    private static final List<String> TOP_LEVEL_SUFFIXES = List.of(".json.sig", ".json", ".mark", ".lease");
+    private static final int DELETE_BATCH = 1000;
+
+    private final Repository repository;
+    private final BackupCatalogue catalogue;
+    private final Duration leaseTimeout;
+    private final Clock clock;
+
+    RepositoryCleanup(Repository repository, BackupCatalogue catalogue, Duration leaseTimeout, Clock clock) {
+        this.repository = repository;
+        this.catalogue = catalogue;
+        this.leaseTimeout = leaseTimeout;
+        this.clock = clock;
+    }
+
+    RetentionResult everything(boolean force, boolean dryRun) {
+        List<BackupInfo> all = new ArrayList<>(catalogue.list());
+        all.sort(RetentionPolicy.NEWEST_LAST.reversed());
+        Instant now = clock.instant();
+        List<String> expired = new ArrayList<>();
+        for (BackupLease lease : repository.leases()) {
+            if (!lease.expired(now, leaseTimeout)) {
+                throw new ConflictException("Cannot delete everything in " + repository.store().location() + ": backup "
+                        + lease.name() + " is running (" + lease + "); nothing was deleted (HINT: run again when it has "
+                        + "finished)");
+            }
+            expired.add(lease.name());
+        }
+        List<String> permanent = all.stream().filter(BackupInfo::permanent).map(BackupInfo::name).toList();
+        if (!permanent.isEmpty() && !force) {
+            throw new ConflictException("Cannot delete everything in " + repository.store().location() + ": backup(s) "
+                    + permanent + " are permanent; nothing was deleted (HINT: delete everything FORCE deletes them too, "
+                    + "or backup-mark --impermanent them first)");
+        }
+        List<String> backupKeys = keys(RepositoryLayout.BACKUPS_PREFIX);
+        List<String> walKeys = keys(RepositoryLayout.WAL_PREFIX);
+        LOG.info("Delete everything in {}: {} {} backup(s), {} object(s) under backups/ and {} archived WAL object(s)",
+                repository.store().location(), dryRun ? "would delete" : "deleting", all.size(), backupKeys.size(),
+                walKeys.size());
+        if (!dryRun) {
+            // manifests first: from the first delete on, no backup is listed that has lost a part
+            List<String> manifests = backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) != null).toList();
+            delete(manifests);
+            delete(backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) == null).toList());
+            delete(walKeys);
+        }
+        return new RetentionResult(dryRun, List.of(), all, null, walKeys.size(), List.of(), expired);
+    }
+
+    GarbageResult garbage(boolean dryRun, Retention retention) {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(leaseTimeout);
+        Map<String, List<BlobInfo>> byBackup = new TreeMap<>();
+        Set<String> withManifest = new HashSet<>();
+        try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.BACKUPS_PREFIX)) {
+            s.forEach(b -> {
+                String name = backupOf(b.key());
+                if (name != null) {
+                    byBackup.computeIfAbsent(name, n -> new ArrayList<>()).add(b);
+                    if (RepositoryLayout.backupNameOfManifest(b.key()) != null) {
+                        withManifest.add(name);
+                    }
+                }
+            });
+        }
+        Set<String> live = repository.leases().stream().filter(l -> !l.expired(now, leaseTimeout)).map(BackupLease::name)
+                .collect(Collectors.toSet());
+        List<String> abandoned = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        byBackup.forEach((name, objects) -> {
+            boolean recent = objects.stream().anyMatch(o -> o.lastModified() != null && !o.lastModified().isBefore(cutoff));
+            if (withManifest.contains(name) || live.contains(name) || recent) {
+                return;
+            }
+            abandoned.add(name);
+            objects.forEach(o -> keys.add(o.key()));
+        });
+        RetentionResult wal = retention.apply(backups -> backups.stream().map(BackupInfo::name).collect(Collectors.toSet()),
+                dryRun);
+        LOG.info("Garbage in {}: {} the objects of {} abandoned backup(s) {} ({} objects)", repository.store().location(),
+                dryRun ? "would delete" : "deleting", abandoned.size(), abandoned, keys.size());
+        if (!dryRun) {
+            for (String name : abandoned) {
+                // checked again just before deleting: a run that reserved the name meanwhile keeps it
+                if (repository.store().head(RepositoryLayout.manifestKey(name)).isEmpty()
+                        && repository.readLease(name).map(l -> l.expired(clock.instant(), leaseTimeout)).orElse(true)) {
+                    delete(byBackup.get(name).stream().map(BlobInfo::key).toList());
+                } else {
+                    LOG.info("Keeping the objects of {}: a run claimed it while garbage was collected", name);
+                }
+            }
+        }
+        long writes = repository.store().removeAbandonedWrites(cutoff, dryRun);
+        return new GarbageResult(dryRun, abandoned, keys.size(), wal.walObjectsDeleted(), writes);
+    }
+
+    /** The backup a key under {@code backups/} belongs to, or {@code null} for a key of no backup. */
+    static String backupOf(String key) {
+        if (!key.startsWith(RepositoryLayout.BACKUPS_PREFIX)) {
+            return null;
+        }
+        String rest = key.substring(RepositoryLayout.BACKUPS_PREFIX.length());
+        int slash = rest.indexOf('/');
+        if (slash > 0) {
+            return rest.substring(0, slash);
+        }
+        for (String suffix : TOP_LEVEL_SUFFIXES) {
+            if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
+                return rest.substring(0, rest.length() - suffix.length());
+            }
+        }
+        return null;
+    }
+
+    private List<String> keys(String prefix) {
+        try (Stream<BlobInfo> s = repository.store().list(prefix)) {
+            return s.map(BlobInfo::key).toList();
+        }
+    }
+
+    private void delete(List<String> keys) {
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            repository.store().delete(keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)));
+        }
+    }
+}
