@@ -40,9 +40,11 @@ final class Labels {
                 JsonNode node;
                 try {
                     node = JSON.readTree(text);
-                } catch (IOException e) {
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     throw new InvalidRequestException("Cannot read the labels '" + item + "': not a JSON object ("
                             + e.getOriginalMessage() + ")");
+                } catch (IOException e) {
+                    throw new InvalidRequestException("Cannot read the labels '" + item + "': " + e.getMessage());
                 }
                 node.fields().forEachRemaining(f -> {
                     if (!f.getValue().isValueNode()) {

@@ -44,7 +44,7 @@ class WalVerifyIT {
         ArchiveBackupPitrIT.deleteTree(work);
     }
 
-    private CliHarness.Result verify(String... args) {
+    private CliHarness.Result verify(String... args) throws Exception {
         List<String> all = new java.util.ArrayList<>(List.of("--config", config.toString(), "wal-verify"));
         all.addAll(List.of(args));
         return cli.run(all.toArray(String[]::new));
