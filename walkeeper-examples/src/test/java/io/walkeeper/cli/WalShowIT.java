@@ -232,8 +232,10 @@ class WalShowIT {
         CliHarness.Result everything = cli.run("--config", config.toString(), "delete", "everything", "FORCE", "--confirm");
         assertEquals(0, everything.exitCode(), everything.toString());
         assertEquals(0, permanence().size());
-        try (java.util.stream.Stream<Path> wal = Files.list(repo.resolve("wal"))) {
-            assertEquals(List.of(), wal.filter(f -> !f.getFileName().toString().startsWith(".")).toList());
+        if (Files.exists(repo.resolve("wal"))) { // the file store removes directories it empties
+            try (java.util.stream.Stream<Path> wal = Files.list(repo.resolve("wal"))) {
+                assertEquals(List.of(), wal.filter(f -> !f.getFileName().toString().startsWith(".")).toList());
+            }
         }
         assertTrue(Files.exists(repo.resolve("walkeeper.json")), "the repository stays usable");
     }

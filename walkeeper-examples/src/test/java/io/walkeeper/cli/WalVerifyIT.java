@@ -35,7 +35,9 @@ class WalVerifyIT {
         cli = new CliHarness(work.resolve("cli"));
         repo = Files.createDirectories(work.resolve("repo"));
         config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\"}\n");
+        // no push-ahead: a segment reaches the archive only when PostgreSQL archives it, so that one it
+        // has not archived yet is really missing
+        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_WAL_PUSH_AHEAD\": 0}\n");
         Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
@@ -80,9 +82,16 @@ class WalVerifyIT {
             // the archiver fails: switched segments wait as .ready and are pending, not lost
             source.execute("ALTER SYSTEM SET archive_command = '/bin/false'");
             source.execute("SELECT pg_reload_conf()");
+            long failed = source.queryLong("SELECT failed_count FROM pg_stat_archiver");
             source.execute("INSERT INTO rows SELECT generate_series(1001, 1100)");
             String waiting = source.queryString("SELECT pg_walfile_name(pg_switch_wal())");
             awaitReady(source, waiting);
+            // the archiver has read the new command only once it has failed with it
+            for (int i = 0; i < 600 && source.queryLong("SELECT failed_count FROM pg_stat_archiver") <= failed; i++) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.exists(source.dataDir().resolve("pg_wal/archive_status/" + waiting + ".ready")),
+                    "the archiver was reconfigured after " + waiting + " was archived; this run cannot check pending");
             CliHarness.Result pending = verify("integrity", "--json");
             assertEquals(WalVerifyCommand.EXIT_WARNING, pending.exitCode(), pending.toString());
             JsonNode p = new ObjectMapper().readTree(pending.stdout()).get("integrity");

@@ -2,9 +2,11 @@ package io.walkeeper.core.pg;
 
 import io.walkeeper.api.ClusterWalState;
 import io.walkeeper.api.InvalidRequestException;
+import io.walkeeper.api.Lsn;
 import io.walkeeper.api.PostgresException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.TimelineId;
+import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.PgConnection;
 
 import java.io.IOException;
@@ -16,7 +18,7 @@ import java.util.stream.Stream;
 
 /**
  * Reads where a running primary's WAL stands, for {@code wal-verify}: its current segment and
- * timeline ({@code pg_walfile_name(pg_current_wal_lsn())}), the last segment it reports archived
+ * timeline ({@code pg_current_wal_lsn()}), the last segment it reports archived
  * ({@code pg_stat_archiver}), its segment size, and the segments waiting in
  * {@code pg_wal/archive_status} as {@code .ready}.
  */
@@ -39,15 +41,19 @@ public final class ClusterWal {
                 throw new PostgresException("wal-verify compares the archive with a primary, and the server at " + connection
                         + " is in recovery (HINT: run it against the primary)");
             }
-            String current = pg.queryString("SELECT pg_walfile_name(pg_current_wal_lsn())");
-            String lastArchived = pg.queryString("SELECT last_archived_wal FROM pg_stat_archiver");
             long segmentSize = Long.parseLong(pg.queryString(
                     "SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'"));
+            // at a segment boundary (right after pg_switch_wal) pg_walfile_name names the segment
+            // before the LSN: the timeline comes from it, the segment from the LSN itself
+            String[] now = pg.queryString("SELECT pg_walfile_name(l) || ' ' || l FROM pg_current_wal_lsn() l").split(" ");
+            TimelineId timeline = TimelineId.parseHex(now[0].substring(0, 8));
+            String current = new WalSegmentName(timeline, Lsn.parse(now[1]).segmentNumber(segmentSize), segmentSize)
+                    .toString();
+            String lastArchived = pg.queryString("SELECT last_archived_wal FROM pg_stat_archiver");
             if (lastArchived == null || !lastArchived.matches("[0-9A-F]{24}")) {
                 lastArchived = null; // none yet, or a .history, .partial or .backup file
             }
-            return new ClusterWalState(TimelineId.parseHex(current.substring(0, 8)), current, lastArchived,
-                    ready(dataDirectory), segmentSize);
+            return new ClusterWalState(timeline, current, lastArchived, ready(dataDirectory), segmentSize);
         }
     }
 
