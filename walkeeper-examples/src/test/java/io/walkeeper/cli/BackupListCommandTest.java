@@ -96,7 +96,7 @@ class BackupListCommandTest {
         assertEquals("prod", n.get("labels").get("env").asText());
         assertTrue(n.get("parentName").isNull());
         assertEquals("FULL", n.get("kind").asText());
-        assertEquals(7, n.get("statistics").size(), n.get("statistics").toString());
+        assertEquals(9, n.get("statistics").size(), n.get("statistics").toString());
         assertEquals(0, n.get("statistics").get("pagesStored").asLong());
         assertTrue(n.get("corruptPages").isArray() && n.get("corruptPages").isEmpty(), n.toString());
     }
