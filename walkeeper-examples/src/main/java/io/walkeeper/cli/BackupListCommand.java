@@ -116,6 +116,8 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
         m.put("filesStoredWhole", s.filesStoredWhole());
         m.put("filesStoredAsDelta", s.filesStoredAsDelta());
         m.put("filesSkippedUnchanged", s.filesSkippedUnchanged());
+        m.put("filesSkippedUnread", s.filesSkippedUnread());
+        m.put("bytesSkippedUnread", s.bytesSkippedUnread());
         return m;
     }
 

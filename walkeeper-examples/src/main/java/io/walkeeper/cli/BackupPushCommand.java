@@ -100,10 +100,13 @@ public final class BackupPushCommand implements Callable<Integer> {
         String kind = info.kind() == BackupKind.DELTA
                 ? "a delta of " + info.parent().orElse("?")
                 : info.kind().name().toLowerCase(Locale.ROOT);
+        String unread = s.filesSkippedUnread() == 0 ? ""
+                : String.format(Locale.ROOT, " (%d of them, %s, not read)", s.filesSkippedUnread(),
+                        ByteSizes.format(s.bytesSkippedUnread()));
         return String.format(Locale.ROOT, "Backup %s is %s: read %s, stored %s; pages scanned %d, stored %d; "
-                        + "files stored whole %d, as delta %d, unchanged %d", info.name(), kind,
+                        + "files stored whole %d, as delta %d, unchanged %d%s", info.name(), kind,
                 ByteSizes.format(s.bytesRead()), ByteSizes.format(s.bytesStored()), s.pagesScanned(), s.pagesStored(),
-                s.filesStoredWhole(), s.filesStoredAsDelta(), s.filesSkippedUnchanged());
+                s.filesStoredWhole(), s.filesStoredAsDelta(), s.filesSkippedUnchanged(), unread);
     }
 
     /**

@@ -24,7 +24,7 @@ class BackupListCommandTest {
             150010, -1L, true, 16 << 20, true, Map.of("env", "prod"), 23_456_789L, 3_456_789L, 1234, 2, null, null);
 
     private static final BackupStatistics DELTA_STATISTICS = new BackupStatistics(23_500_000L, 345_678L, 2_861L, 97L,
-            41L, 12L, 1_181L);
+            41L, 12L, 1_181L, 1_100L, 21_000_000L);
 
     private static final BackupInfo DELTA = new BackupInfo("base_000000010000000000000009_D_000000010000000000000004",
             BackupKind.DELTA, "base_000000010000000000000004", TimelineId.FIRST, Lsn.parse("0/9000028"),
@@ -96,7 +96,7 @@ class BackupListCommandTest {
         assertEquals("prod", n.get("labels").get("env").asText());
         assertTrue(n.get("parentName").isNull());
         assertEquals("FULL", n.get("kind").asText());
-        assertEquals(7, n.get("statistics").size(), n.get("statistics").toString());
+        assertEquals(9, n.get("statistics").size(), n.get("statistics").toString());
         assertEquals(0, n.get("statistics").get("pagesStored").asLong());
         assertTrue(n.get("corruptPages").isArray() && n.get("corruptPages").isEmpty(), n.toString());
     }
@@ -117,6 +117,8 @@ class BackupListCommandTest {
         assertEquals(41L, s.get("filesStoredWhole").asLong());
         assertEquals(12L, s.get("filesStoredAsDelta").asLong());
         assertEquals(1_181L, s.get("filesSkippedUnchanged").asLong());
+        assertEquals(1_100L, s.get("filesSkippedUnread").asLong());
+        assertEquals(21_000_000L, s.get("bytesSkippedUnread").asLong());
         JsonNode pages = n.get("corruptPages");
         assertEquals(2, pages.size(), pages.toString());
         assertEquals("base/5/16384", pages.get(0).get("path").asText());
@@ -130,7 +132,8 @@ class BackupListCommandTest {
     void pushReportsKindParentStatisticsAndCorruptPages() {
         assertEquals("Backup base_000000010000000000000009_D_000000010000000000000004 is a delta of "
                 + "base_000000010000000000000004: read 22.4 MiB, stored 338 KiB; pages scanned 2861, stored 97; "
-                + "files stored whole 41, as delta 12, unchanged 1181", BackupPushCommand.summary(DELTA));
+                + "files stored whole 41, as delta 12, unchanged 1181 (1100 of them, 20.0 MiB, not read)",
+                BackupPushCommand.summary(DELTA));
         assertTrue(BackupPushCommand.summary(BACKUP).startsWith("Backup base_000000010000000000000004 is full: "),
                 BackupPushCommand.summary(BACKUP));
         assertEquals(List.of(), BackupPushCommand.corruptPageWarning(BACKUP));

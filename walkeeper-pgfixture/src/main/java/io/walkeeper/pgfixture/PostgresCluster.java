@@ -549,8 +549,22 @@ public final class PostgresCluster implements AutoCloseable {
      * @throws ClusterException if pgbench fails
      */
     public void pgbenchInit(int scale) {
-        List<String> cmd = pgbench("-i", "-q", "-s", Integer.toString(scale));
-        CommandRunner.run(asPostgresUser(cmd), TOOL_GRACE.plusSeconds(20L * scale));
+        pgbenchInit(scale, new String[0]);
+    }
+
+    /**
+     * Creates and fills the pgbench tables with further {@code pgbench -i} options, e.g.
+     * {@code "--partitions=50"} to split {@code pgbench_accounts} into 50 range partitions of
+     * consecutive {@code aid}s.
+     *
+     * @param scale the scale factor
+     * @param options further initialisation options, placed before the database name
+     * @throws ClusterException if pgbench fails
+     */
+    public void pgbenchInit(int scale, String... options) {
+        List<String> args = new ArrayList<>(List.of("-i", "-q", "-s", Integer.toString(scale)));
+        args.addAll(List.of(options));
+        CommandRunner.run(asPostgresUser(pgbench(args.toArray(String[]::new))), TOOL_GRACE.plusSeconds(20L * scale));
     }
 
     /**

@@ -31,6 +31,8 @@ final class BackupContext {
     final Map<String, FileEntry> parentFiles;
     /** Pages at or after this LSN changed since the parent started. */
     final long parentStartLsn;
+    /** When the parent started (its manifest's start time), {@code null} for a full backup. */
+    final Instant parentStart;
 
     final AtomicLong bytesRead = new AtomicLong();
     final AtomicLong pagesScanned = new AtomicLong();
@@ -38,11 +40,14 @@ final class BackupContext {
     final AtomicLong filesWhole = new AtomicLong();
     final AtomicLong filesDelta = new AtomicLong();
     final AtomicLong filesUnchanged = new AtomicLong();
+    final AtomicLong filesUnread = new AtomicLong();
+    final AtomicLong bytesUnread = new AtomicLong();
     private final ConcurrentLinkedQueue<CorruptPage> corrupt = new ConcurrentLinkedQueue<>();
     private final Set<String> created = ConcurrentHashMap.newKeySet();
 
     BackupContext(int blockSize, long blocksPerSegment, boolean checksums, long backupStartLsn, Instant backupStart,
-                  boolean failOnCorruptPage, Map<String, FileEntry> parentFiles, long parentStartLsn) {
+                  boolean failOnCorruptPage, Map<String, FileEntry> parentFiles, long parentStartLsn,
+                  Instant parentStart) {
         this.blockSize = blockSize;
         this.blocksPerSegment = blocksPerSegment;
         this.checksums = checksums;
@@ -51,6 +56,7 @@ final class BackupContext {
         this.failOnCorruptPage = failOnCorruptPage;
         this.parentFiles = parentFiles;
         this.parentStartLsn = parentStartLsn;
+        this.parentStart = parentStart;
     }
 
     /** Notes a key this run is about to create, so that a failed run removes exactly what it wrote. */
@@ -84,6 +90,6 @@ final class BackupContext {
 
     BackupStatistics statistics(long bytesStored) {
         return new BackupStatistics(bytesRead.get(), bytesStored, pagesScanned.get(), pagesStored.get(), filesWhole.get(),
-                filesDelta.get(), filesUnchanged.get());
+                filesDelta.get(), filesUnchanged.get(), filesUnread.get(), bytesUnread.get());
     }
 }

@@ -120,7 +120,8 @@ final class BackupRun {
                 b.cluster().standby() ? " (standby)" : "", parent == null ? "" : " as a delta of " + parent.name());
         BackupContext context = new BackupContext(b.cluster().blockSize(), b.cluster().blocksPerSegment(),
                 b.cluster().checksums(), b.start().value(), b.startTime(), request.failOnCorruptPage(),
-                parent == null ? null : filesByPath(parent), parent == null ? 0 : parent.startLsn().value());
+                parent == null ? null : filesByPath(parent), parent == null ? 0 : parent.startLsn().value(),
+                parent == null ? null : parent.startTime());
         try {
             Copied copied = copy(name, b, context);
             Stopped stopped = stopAndWaitForWal(b);
@@ -222,12 +223,12 @@ final class BackupRun {
 
     private static void logCompleted(BackupManifest manifest) {
         var st = manifest.statistics();
-        LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged), {} bytes read, "
-                + "{} pages scanned, {} pages stored, {} bytes stored in {} parts", manifest.name(), manifest.kind(),
-                manifest.parent() == null ? "" : " of " + manifest.parent(),
+        LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged of which {} not read), "
+                + "{} bytes read, {} bytes not read, {} pages scanned, {} pages stored, {} bytes stored in {} parts",
+                manifest.name(), manifest.kind(), manifest.parent() == null ? "" : " of " + manifest.parent(),
                 manifest.files().stream().filter(f -> !f.isDirectory()).count(), st.filesStoredWhole(),
-                st.filesStoredAsDelta(), st.filesSkippedUnchanged(), st.bytesRead(), st.pagesScanned(), st.pagesStored(),
-                st.bytesStored(), manifest.parts().size());
+                st.filesStoredAsDelta(), st.filesSkippedUnchanged(), st.filesSkippedUnread(), st.bytesRead(),
+                st.bytesSkippedUnread(), st.pagesScanned(), st.pagesStored(), st.bytesStored(), manifest.parts().size());
         if (!manifest.corruptPages().isEmpty()) {
             LOG.warn("Backup {} read {} data pages whose checksum is wrong: {} (HINT: check the storage and run "
                     + "pg_amcheck; the backup holds the pages as they are on disk)", manifest.name(),

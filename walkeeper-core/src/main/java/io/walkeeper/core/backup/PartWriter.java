@@ -41,7 +41,9 @@ import java.util.Optional;
  * <p>Pages of relation files are checked as they are read (header, and checksum when the cluster
  * has them and the page is older than the backup start). In a delta backup, relation main and
  * init forks are stored as their changed pages ({@link DeltaFile}); other files are stored whole
- * unless size and modification time show that the parent chain holds them as they are.
+ * unless size and modification time show that the parent chain holds them as they are. A
+ * relation file whose size and modification time are as the parent recorded them, and older
+ * than the parent's start, is recorded as unchanged without being opened ({@link MtimeSkipRule}).
  *
  * <p>Over 300 lines because reading, page checking, delta encoding and the tar stream of one
  * file interleave on the same buffer; the decisions about what to copy live in
@@ -82,6 +84,8 @@ final class PartWriter {
         long whole;
         long delta;
         long unchanged;
+        long unread;
+        long unreadBytes;
         final List<CorruptPage> corrupt = new ArrayList<>();
     }
 
@@ -122,6 +126,8 @@ final class PartWriter {
         context.filesWhole.addAndGet(fig.whole);
         context.filesDelta.addAndGet(fig.delta);
         context.filesUnchanged.addAndGet(fig.unchanged);
+        context.filesUnread.addAndGet(fig.unread);
+        context.bytesUnread.addAndGet(fig.unreadBytes);
         fig.corrupt.forEach(context::corruptPage);
         int stored = (int) entries.stream().filter(e -> e.part() != null).count();
         LOG.debug("Stored part {} ({} files, {} bytes of tar, {} bytes stored)", key, stored, sizes[0], sizes[1]);
@@ -145,6 +151,10 @@ final class PartWriter {
         }
 
         FileEntry store(SourceFile f) throws IOException {
+            FileEntry unread = unread(f);
+            if (unread != null) {
+                return unread;
+            }
             FileChannel ch;
             try {
                 ch = FileChannel.open(f.source(), StandardOpenOption.READ);
@@ -180,6 +190,24 @@ final class PartWriter {
                 }
                 return writeWhole(ch, f, paged ? rel.get() : null);
             }
+        }
+
+        /**
+         * The unchanged entry of a relation file that a delta records without opening it (see
+         * {@link MtimeSkipRule}), or {@code null} when the file must be read.
+         */
+        private FileEntry unread(SourceFile f) {
+            FileEntry parent = context.delta() ? context.parentFiles.get(f.archivePath()) : null;
+            if (parent == null || f.size() % blockSize != 0
+                    || !RelationFile.parse(f.archivePath()).map(RelationFile::pageIncremental).orElse(false)
+                    || MtimeSkipRule.judge(f, parent, context.parentStart, context.backupStart)
+                    != MtimeSkipRule.Verdict.SKIP_UNREAD) {
+                return null;
+            }
+            fig.unchanged++;
+            fig.unread++;
+            fig.unreadBytes += f.size();
+            return entry(f, null, FileEntry.Storage.UNCHANGED, 0, parent.copiedAt(), parent.sha256());
         }
 
         private FileEntry entry(SourceFile f, String part, FileEntry.Storage storage, long entrySize, Instant copiedAt,

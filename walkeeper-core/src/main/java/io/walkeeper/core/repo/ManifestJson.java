@@ -1,5 +1,6 @@
 package io.walkeeper.core.repo;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.walkeeper.api.BackupKind;
+import io.walkeeper.api.BackupStatistics;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.TimelineId;
 
@@ -24,11 +26,22 @@ import java.util.function.Function;
  * {@code FULL} or {@code DELTA}, a file entry's type and storage as {@code file}/{@code dir}
  * and {@code whole}/{@code delta}/{@code unchanged}. A value that does not read fails the parse
  * with a Jackson mapping error naming the field, which the repository reports as a damaged
- * manifest. The API types stay free of Jackson: they are mapped here.
+ * manifest. The API types stay free of Jackson: they are mapped here. The statistics' figures of
+ * files skipped unread are written only when not zero, so a manifest written before they existed
+ * writes back as it was read.
  */
 final class ManifestJson {
 
     private ManifestJson() {
+    }
+
+    /** Leaves out the figures of files skipped unread when they are zero. */
+    private abstract static class StatisticsMixIn {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        abstract long filesSkippedUnread();
+
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+        abstract long bytesSkippedUnread();
     }
 
     /**
@@ -43,6 +56,7 @@ final class ManifestJson {
         text(m, BackupKind.class, BackupKind::name, BackupKind::valueOf, "FULL or DELTA");
         text(m, FileEntry.Type.class, FileEntry.Type::text, FileEntry.Type::ofText, "file or dir");
         text(m, FileEntry.Storage.class, FileEntry.Storage::text, FileEntry.Storage::ofText, "whole, delta or unchanged");
+        m.setMixInAnnotation(BackupStatistics.class, StatisticsMixIn.class);
         m.addSerializer(TimelineId.class, new JsonSerializer<>() {
             @Override
             public void serialize(TimelineId value, JsonGenerator gen, SerializerProvider serializers) throws IOException {

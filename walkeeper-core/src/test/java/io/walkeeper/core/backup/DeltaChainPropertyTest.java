@@ -198,7 +198,7 @@ class DeltaChainPropertyTest {
         return from + random.nextInt(1 << 20);
     }
 
-    private static byte[] pages(int n, long lsn, Random random) {
+    static byte[] pages(int n, long lsn, Random random) {
         byte[] b = new byte[n * BS];
         for (int i = 0; i < n; i++) {
             int o = i * BS;

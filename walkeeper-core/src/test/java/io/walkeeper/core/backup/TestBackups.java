@@ -53,7 +53,7 @@ public final class TestBackups {
             }
         }
         BackupContext ctx = new BackupContext(BS, 131072, false, start.value(), backupStart, false, parentFiles,
-                parent == null ? 0 : parent.startLsn().value());
+                parent == null ? 0 : parent.startLsn().value(), parent == null ? null : parent.startTime());
         List<SourceFile> sources = new ArrayList<>();
         SourceFile control = null;
         List<FileEntry> entries = new ArrayList<>();
