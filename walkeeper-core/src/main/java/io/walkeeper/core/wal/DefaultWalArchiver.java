@@ -48,8 +48,12 @@ import java.util.UUID;
 public final class DefaultWalArchiver implements WalArchiver {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultWalArchiver.class);
     private static final int BUFFER = 256 * 1024;
-    /** Segments downloaded at once by {@link #prefetch}, at most. */
-    private static final int PREFETCH_THREADS = 8;
+    /**
+     * Segments downloaded at once by {@link #prefetch}, at most: enough to hide a remote store's
+     * latency, few enough on a small machine that the next segment recovery needs, submitted
+     * first, is not slowed down by all the others decoding beside it.
+     */
+    private static final int PREFETCH_THREADS = Math.min(16, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     /** The object metadata holding the SHA-256 of a WAL file's plaintext. */
     static final String PLAINTEXT_SHA256 = "sha256";
 
