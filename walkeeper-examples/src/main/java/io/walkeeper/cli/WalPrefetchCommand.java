@@ -77,6 +77,7 @@ public final class WalPrefetchCommand implements Callable<Integer> {
         Path data = dataDirectory.toAbsolutePath().normalize();
         PrefetchSpool spool = new PrefetchSpool(data.resolve("pg_wal"), id);
         if (!PrefetchSpool.inRecovery(data)) {
+            spool.remove(); // recovery is over: nothing in it can be needed any more
             return 0;
         }
         FileLock lock = spool.tryLockFetcher();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrefetchRecoveryIT {
     private static final int BATCHES = 36;
+    private static final Pattern STAMP = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3})");
     private static final Pattern RESTORED = Pattern.compile("restored log file \"([0-9A-F]{24})\" from archive");
 
     private Path work;
@@ -115,15 +117,25 @@ class PrefetchRecoveryIT {
             assertEquals(expectedRows, restored.queryLong("SELECT count(*) FROM t"));
             String log = readFrom(restored.logFile(), logStart);
             List<String> segments = new ArrayList<>();
+            List<LocalDateTime> times = new ArrayList<>();
             for (Matcher m = RESTORED.matcher(log); m.find(); ) {
                 segments.add(m.group(1));
+                Matcher t = STAMP.matcher(log.substring(log.lastIndexOf('\n', m.start()) + 1, m.start()));
+                if (t.find()) {
+                    times.add(LocalDateTime.parse(t.group(1).replace(' ', 'T')));
+                }
             }
             assertTrue(segments.size() >= 30, name + ": recovery replayed " + segments.size() + " archived segments:\n"
                     + restored.logTail(40));
             assertFalse(log.contains("exit code 200"), log);
             awaitSpoolGone(dest, name);
             restored.stop();
-            return new Recovery(segments.size(), millis);
+            List<Long> gaps = new ArrayList<>();
+            for (int i = 1; i < times.size(); i++) {
+                gaps.add(Duration.between(times.get(i - 1), times.get(i)).toMillis());
+            }
+            gaps.sort(null);
+            return new Recovery(segments.size(), millis, gaps.isEmpty() ? 0 : gaps.get(gaps.size() / 2));
         }
     }
 
@@ -144,7 +156,8 @@ class PrefetchRecoveryIT {
         }
     }
 
-    private record Recovery(int segments, long millis) {
+    /** @param medianMillis the median time between two segments restored, from the server log */
+    private record Recovery(int segments, long millis, long medianMillis) {
     }
 
     @Test
@@ -154,8 +167,9 @@ class PrefetchRecoveryIT {
         Recovery on = restoreAndRecover("restored-on", config, seen);
         assertTrue(seen.fetchers.size() >= 1, "a background fetcher ran during recovery");
         System.out.printf("PrefetchRecoveryIT: recovery through %d archived segments took %d ms with WALKEEPER_PREFETCH=8 "
-                + "(%d segments, %.3f s/segment) and %d ms with prefetching off (%.3f s/segment)%n", on.segments(), on.millis(),
-                on.segments(), on.millis() / 1000.0 / on.segments(), off.millis(), off.millis() / 1000.0 / off.segments());
+                + "(%.3f s/segment overall, median %d ms between segments) and %d ms through %d segments with prefetching off "
+                + "(%.3f s/segment, median %d ms)%n", on.segments(), on.millis(), on.millis() / 1000.0 / on.segments(),
+                on.medianMillis(), off.millis(), off.segments(), off.millis() / 1000.0 / off.segments(), off.medianMillis());
     }
 
     @Test

@@ -192,6 +192,45 @@ class WalPrefetchCliTest {
         assertFalse(Files.exists(walDir.resolve(PrefetchSpool.DIR)));
     }
 
+    /** Runs the fetcher in this JVM, as wal-fetch starts it, under the given launcher identity. */
+    private Run fetcher(String identity, String... args) {
+        String before = System.getProperty(WalPushCommand.PUSH_AHEAD_ID);
+        System.setProperty(WalPushCommand.PUSH_AHEAD_ID, identity);
+        try {
+            List<String> all = new java.util.ArrayList<>(List.of(WalPrefetchCommand.NAME));
+            all.addAll(List.of(args));
+            return run(all.toArray(String[]::new));
+        } finally {
+            if (before == null) {
+                System.clearProperty(WalPushCommand.PUSH_AHEAD_ID);
+            } else {
+                System.setProperty(WalPushCommand.PUSH_AHEAD_ID, before);
+            }
+        }
+    }
+
+    @Test
+    void theFetcherStopsWhenIdleRefusesAnotherIdentityAndRemovesItsSpoolOnceRecoveryIsOver() throws Exception {
+        env.put("WALKEEPER_PREFETCH", "2");
+        String id = PushAheadIdentity.of(config, env);
+        Path spool = walDir.resolve(PrefetchSpool.DIR).resolve(id);
+
+        Run other = fetcher("0123456789abcdef0123456789abcdef", "--idle-timeout", "1", data.toString(), seg(1));
+        assertEquals(0, other.code(), other.toString());
+        assertFalse(Files.exists(spool), "the launcher and the JVM disagree on the configuration: nothing is fetched");
+
+        long started = System.nanoTime();
+        Run idle = fetcher(id, "--idle-timeout", "1", data.toString(), seg(1));
+        assertEquals(0, idle.code(), idle.toString());
+        assertTrue((System.nanoTime() - started) / 1_000_000 < 30_000, "it stopped after its idle timeout");
+        assertEquals(List.of(seg(2), seg(3)), spooledSegments(spool), "the window after the request, kept for the launcher");
+
+        Files.delete(data.resolve("recovery.signal"));
+        Run over = fetcher(id, "--idle-timeout", "1", data.toString(), seg(1));
+        assertEquals(0, over.code(), over.toString());
+        assertFalse(Files.exists(walDir.resolve(PrefetchSpool.DIR)), "recovery is over: the spool is removed");
+    }
+
     /** A 1 MiB segment whose long header matches its name. */
     private static byte[] segment(String name, long seed) {
         long segNo = Long.parseLong(name.substring(8, 16), 16) * (0x1_0000_0000L / SEG) + Long.parseLong(name.substring(16), 16);
