@@ -71,7 +71,13 @@ public final class WalFetchCommand implements Callable<Integer> {
         CliConfiguration config;
         try {
             config = root.configuration();
-            spool = prefetchSpool(config, log);
+            try {
+                spool = prefetchSpool(config, log);
+            } catch (RuntimeException e) {
+                // prefetching is an optimisation: it never turns a fetch into a failure
+                log.debug("Not using the prefetch spool: {}", e.toString());
+                spool = null;
+            }
             if (spool != null && take(spool, log)) {
                 log.debug("wal-fetch {}: taken from the prefetch spool in {} ms", name, (System.nanoTime() - started) / 1_000_000);
                 keepPrefetching(spool, config, log);
