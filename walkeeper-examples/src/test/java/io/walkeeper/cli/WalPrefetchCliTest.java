@@ -165,6 +165,36 @@ class WalPrefetchCliTest {
     }
 
     @Test
+    void aTimelineSwitchIsFollowedAndASegmentOfAnotherTimelineIsNeverServed() throws Exception {
+        env.put("WALKEEPER_PREFETCH", "3");
+        // timeline 2 branches off in segment 4; timeline 1 goes on to segment 6 as well
+        Path source = dir.resolve("source/pg_wal");
+        Path history = Files.writeString(source.resolve("00000002.history"), "1\t0/400A000\tno recovery target specified\n");
+        assertEquals(0, run("wal-push", history.toString()).code());
+        for (int n = 4; n <= 6; n++) {
+            Run r = run("wal-push", Files.write(source.resolve(tl2(n)), segment(tl2(n), 100 + n)).toString());
+            assertEquals(0, r.code(), r.toString());
+        }
+        assertFetched(1);
+        awaitSpooled(3, seg(2), seg(3), seg(4)); // the fetcher follows the timeline of the request
+        Run h = fetch("00000002.history");
+        assertEquals(0, h.code(), h.toString());
+        assertFetched(2);
+        assertFetched(3);
+        Run switched = fetch(tl2(4)); // not timeline 1's segment 4, which the spool holds
+        assertEquals(0, switched.code(), switched.toString());
+        assertArrayEquals(segment(tl2(4), 104), Files.readAllBytes(walDir.resolve("RECOVERYXLOG")));
+        awaitSpooled(3, tl2(5), tl2(6)); // now timeline 2's, and timeline 1's are gone
+        Run next = fetch(tl2(5));
+        assertEquals(0, next.code(), next.toString());
+        assertArrayEquals(segment(tl2(5), 105), Files.readAllBytes(walDir.resolve("RECOVERYXLOG")));
+    }
+
+    private static String tl2(int n) {
+        return String.format("00000002000000000000%04X", n);
+    }
+
+    @Test
     void aSpoolOfAnotherConfigurationIsNeverUsedAndIsRemoved() throws Exception {
         Path other = Files.createDirectories(walDir.resolve(PrefetchSpool.DIR).resolve("0123456789abcdef0123456789abcdef"));
         Files.write(other.resolve(seg(2)), segment(seg(5), 5)); // a wrong file under the requested name
