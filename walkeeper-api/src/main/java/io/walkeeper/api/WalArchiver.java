@@ -39,6 +39,37 @@ public interface WalArchiver {
     WalFetchResult fetch(String walFileName, Path destination);
 
     /**
+     * Prefetches the WAL segments that follow {@code walFileName} on its timeline into a spool
+     * directory, so that the next {@code restore_command} calls find them there instead of
+     * downloading them one by one. The window is the {@code count} segments after
+     * {@code walFileName}; those not yet in the spool are downloaded in parallel, decoded
+     * (decrypted, decompressed) and verified exactly as {@link #fetch} verifies a segment, plus
+     * the SHA-256 of the plaintext stored with the object when there is one. Each is written to a
+     * temporary file in the spool, fsynced and renamed to its bare segment name: a file in the
+     * spool named like a segment is complete and verified, and nothing else is.
+     *
+     * <p>The spool stays bounded: every segment outside the window (older than or equal to
+     * {@code walFileName}, further ahead, or on another timeline) and every leftover temporary
+     * file is removed first, so it never holds more than {@code count} segments, plus at most
+     * {@code count} temporary files while downloading. A segment the archive does not hold, or
+     * that cannot be read or verified, is simply not spooled: the caller then fetches it directly
+     * with {@link #fetch} and reports the outcome. Only {@link WalFileName.Kind#SEGMENT} names
+     * are prefetched; history, {@code .partial} and {@code .backup} files never are. One caller
+     * at a time per spool directory.
+     *
+     * @param walFileName the segment PostgreSQL asked for last ({@code %f})
+     * @param spoolDirectory the spool; created if absent
+     * @param count how many segments to keep ahead, 0 to prefetch nothing
+     * @return the segments this call added to the spool, in order
+     * @throws InvalidRequestException if the name is not a WAL file name or {@code count} is negative
+     * @throws StorageException if the spool directory cannot be written
+     */
+    default List<String> prefetch(String walFileName, Path spoolDirectory, int count) {
+        WalFileName.parse(walFileName);
+        return List.of();
+    }
+
+    /**
      * Describes the archive, timeline by timeline: parent and switch point from the archived
      * {@code .history} files, first and last archived segment, the gaps between them, and the
      * backups that start on each. Reads the listing of the archive and the history files; a

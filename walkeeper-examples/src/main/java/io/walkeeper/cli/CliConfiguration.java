@@ -288,6 +288,15 @@ public final class CliConfiguration {
     }
 
     /**
+     * Returns how many WAL segments {@code wal-fetch} keeps prefetched ahead of recovery.
+     *
+     * @return 0 to 64; 8 if unset
+     */
+    public int prefetch() {
+        return integer(CliKeys.PREFETCH).orElseThrow();
+    }
+
+    /**
      * Returns the part size threshold.
      *
      * @return bytes, if set

@@ -52,6 +52,10 @@ final class CliKeys {
     static final CliKey WAL_PUSH_AHEAD = key(Setting.integer("WALKEEPER_WAL_PUSH_AHEAD", 0, 64).defaultValue(8)
             .description("Ready WAL segments wal-push archives ahead of PostgreSQL asking, in parallel; 0 turns it off"),
             "wal-push");
+    static final CliKey PREFETCH = key(Setting.integer("WALKEEPER_PREFETCH", 0, 64).defaultValue(8)
+            .description("WAL segments wal-fetch keeps downloaded and verified ahead of recovery, in a spool under "
+                    + "pg_wal/ filled by a background process; 0 turns it off"),
+            "wal-fetch");
     static final CliKey WAL_ARCHIVE_TIMEOUT = key(Setting.integer("WALKEEPER_WAL_ARCHIVE_TIMEOUT", 1, 604_800)
             .description("Seconds a backup waits for its last WAL segment to be archived; default 300"),
             "WalKeeper.Builder.walArchiveTimeout(duration)");
@@ -87,7 +91,8 @@ final class CliKeys {
 
     /** The whole table, in documentation order. */
     static final List<CliKey> ALL = List.of(CONFIG, STORAGE, COMPRESSION, CONCURRENCY, PART_SIZE, WAL_PUSH_AHEAD,
-            WAL_ARCHIVE_TIMEOUT, BACKUP_LEASE_TIMEOUT, DELTA_MAX_STEPS, DELTA_ORIGIN, BACKUP_LABELS, LOG_LEVEL, PGDATA, PGHOST, PGPORT,
+            PREFETCH, WAL_ARCHIVE_TIMEOUT, BACKUP_LEASE_TIMEOUT, DELTA_MAX_STEPS, DELTA_ORIGIN, BACKUP_LABELS, LOG_LEVEL, PGDATA,
+            PGHOST, PGPORT,
             PGUSER, PGPASSWORD, PGDATABASE);
 
     private CliKeys() {

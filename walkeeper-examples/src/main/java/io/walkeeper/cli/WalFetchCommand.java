@@ -13,6 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,13 +30,21 @@ import java.util.concurrent.Callable;
  * PostgreSQL stops recovery with an error instead. The one exception is a standby
  * ({@code standby.signal} in the data directory): an archive it cannot reach is "not available"
  * ({@link ErrorCode#STORAGE}), so that it keeps streaming and tries again later.
+ *
+ * <p>During recovery, with {@code WALKEEPER_PREFETCH} above 0, a segment is first looked for in the
+ * prefetch spool of the configuration in effect ({@link PrefetchSpool}) and moved into place from
+ * there; any other request is fetched as described above, and after a segment is fetched or taken
+ * the background fetcher ({@link WalPrefetchCommand}) is told, or started when none runs. Nothing
+ * about prefetching ever changes the outcome of a request the spool cannot serve.
  */
 @Command(name = "wal-fetch", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Fetch one WAL file from the archive. Use it as restore_command = 'walkeeper wal-fetch %%f %%p'.",
                 "Exits 0 when the complete file is at DEST (written atomically), 4 when the archive does not hold it (normal "
                         + "at the end of recovery), and 200 when the file is in the archive but cannot be used, or the "
                         + "archive cannot be read: PostgreSQL then stops recovery rather than end it early. On a standby, an "
-                        + "unreachable archive exits 7 (not available), so that it retries."})
+                        + "unreachable archive exits 7 (not available), so that it retries.",
+                "During recovery it also keeps WALKEEPER_PREFETCH segments (default 8) downloaded and verified ahead in "
+                        + "pg_wal/.walkeeper-prefetch/, filled by a background process, which the launcher serves without a JVM."})
 public final class WalFetchCommand implements Callable<Integer> {
     /** Exit status that makes PostgreSQL abort recovery: above 125, and not a shell's or a signal's. */
     public static final int ABORT_RECOVERY = 200;
@@ -58,8 +67,25 @@ public final class WalFetchCommand implements Callable<Integer> {
         long started = System.nanoTime();
         Logger log = LoggerFactory.getLogger(WalFetchCommand.class);
         WalFetchResult result;
-        try (WalKeeper wk = WalKeeperFactory.repository(root.configuration())) {
-            result = wk.walArchiver().fetch(name, destination);
+        PrefetchSpool spool;
+        CliConfiguration config;
+        try {
+            config = root.configuration();
+            try {
+                spool = prefetchSpool(config, log);
+            } catch (RuntimeException e) {
+                // prefetching is an optimisation: it never turns a fetch into a failure
+                log.debug("Not using the prefetch spool: {}", e.toString());
+                spool = null;
+            }
+            if (spool != null && take(spool, log)) {
+                log.debug("wal-fetch {}: taken from the prefetch spool in {} ms", name, (System.nanoTime() - started) / 1_000_000);
+                keepPrefetching(spool, config, log);
+                return 0;
+            }
+            try (WalKeeper wk = WalKeeperFactory.repository(config)) {
+                result = wk.walArchiver().fetch(name, destination);
+            }
         } catch (RuntimeException e) {
             return failed(e, log);
         }
@@ -68,7 +94,65 @@ public final class WalFetchCommand implements Callable<Integer> {
             return NOT_FOUND_EXIT;
         }
         log.debug("wal-fetch {}: fetched in {} ms", name, (System.nanoTime() - started) / 1_000_000);
+        if (spool != null && PrefetchSpool.isSegment(name)) {
+            keepPrefetching(spool, config, log);
+        }
         return 0;
+    }
+
+    /**
+     * The prefetch spool to use, or {@code null} when prefetching is off, the server is not
+     * recovering, the destination is not in {@code pg_wal}, or the launcher's identity of the
+     * configuration is not the one in effect. Spools of any other identity (all of them when none
+     * applies) are removed: they can never be used.
+     */
+    private PrefetchSpool prefetchSpool(CliConfiguration config, Logger log) {
+        Path walDir = PrefetchSpool.walDirectoryOf(destination);
+        if (walDir == null) {
+            return null;
+        }
+        String id = System.getProperty(WalPushCommand.PUSH_AHEAD_ID, "");
+        String effective;
+        try {
+            effective = PushAheadIdentity.of(config.file().orElse(null), root.host().variables());
+        } catch (IOException e) {
+            log.debug("Cannot compute the identity of the configuration: {}", e.toString());
+            effective = null;
+        }
+        boolean usable = config.prefetch() > 0 && effective != null && (id.isEmpty() || id.equals(effective))
+                && PrefetchSpool.inRecovery(walDir.getParent());
+        if (!id.isEmpty() && effective != null && !id.equals(effective)) {
+            log.debug("Not prefetching: the launcher's identity of the configuration ({}) is not the one in effect ({})",
+                    id, effective);
+        }
+        try {
+            PrefetchSpool.removeOthers(walDir, usable ? effective : null);
+        } catch (IOException e) {
+            log.debug("Cannot remove prefetch spools of other configurations: {}", e.toString());
+        }
+        return usable ? new PrefetchSpool(walDir, effective) : null;
+    }
+
+    private boolean take(PrefetchSpool spool, Logger log) {
+        try {
+            return spool.take(name, destination);
+        } catch (IOException e) {
+            log.debug("Cannot take {} from the prefetch spool, fetching it: {}", name, e.toString());
+            return false;
+        }
+    }
+
+    /** Tells the background fetcher what PostgreSQL asked for, and starts one if none runs. Never fails the fetch. */
+    private void keepPrefetching(PrefetchSpool spool, CliConfiguration config, Logger log) {
+        try {
+            spool.noteRequested(name);
+            if (!spool.fetcherRunning()) {
+                Process p = spool.startFetcher(config.file(), root.host().variables(), name);
+                log.debug("Started the WAL prefetcher (pid {}) for {}", p.pid(), spool.directory());
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("Cannot start prefetching after {}: {}", name, e.toString());
+        }
     }
 
     private int failed(RuntimeException e, Logger log) {

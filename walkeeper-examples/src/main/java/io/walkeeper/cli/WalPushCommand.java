@@ -60,6 +60,7 @@ public final class WalPushCommand implements Callable<Integer> {
                         + "({}), e.g. another home directory or a file changed since it was read", id, effective);
             }
             removeStaleMarkers(walDir.resolve(MARKER_DIR), agreed ? id : null, log);
+            removeFinishedPrefetchSpools(walDir, log);
             if (ahead > 0 && agreed && Files.isDirectory(walDir.resolve("archive_status"))) {
                 int threads = Math.max(1, Math.min(ahead, config.concurrency().orElse(4)));
                 List<String> pushed = new WalPushAhead(wk.walArchiver(), threads)
@@ -79,6 +80,19 @@ public final class WalPushCommand implements Callable<Integer> {
         } catch (IOException e) {
             log.debug("Cannot compute the identity of the configuration: {}", e.toString());
             return null;
+        }
+    }
+
+    /** A prefetch spool a restore left behind (its fetcher killed before recovery ended) is removed once the server runs. */
+    private static void removeFinishedPrefetchSpools(Path walDir, Logger log) {
+        if (Files.isDirectory(walDir.resolve(PrefetchSpool.DIR)) && walDir.getParent() != null
+                && !PrefetchSpool.inRecovery(walDir.getParent())) {
+            try {
+                PrefetchSpool.removeOthers(walDir, null);
+                log.debug("Removed the WAL prefetch spools of a finished recovery");
+            } catch (IOException e) {
+                log.warn("Cannot remove the WAL prefetch spools under {}: {}", walDir, e.toString());
+            }
         }
     }
 

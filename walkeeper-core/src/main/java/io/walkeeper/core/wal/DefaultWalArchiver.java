@@ -11,6 +11,7 @@ import io.walkeeper.api.WalFetchResult;
 import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalPushResult;
+import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.api.WalTimeline;
 import io.walkeeper.api.WalVerification;
 import io.walkeeper.core.io.DigestingOutputStream;
@@ -49,6 +50,12 @@ import java.util.UUID;
 public final class DefaultWalArchiver implements WalArchiver {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultWalArchiver.class);
     private static final int BUFFER = 256 * 1024;
+    /**
+     * Segments downloaded at once by {@link #prefetch}, at most: enough to hide a remote store's
+     * latency, few enough on a small machine that the next segment recovery needs, submitted
+     * first, is not slowed down by all the others decoding beside it.
+     */
+    private static final int PREFETCH_THREADS = Math.min(16, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     /** The object metadata holding the SHA-256 of a WAL file's plaintext. */
     static final String PLAINTEXT_SHA256 = "sha256";
 
@@ -210,15 +217,70 @@ public final class DefaultWalArchiver implements WalArchiver {
         if (found.isEmpty()) {
             return WalFetchResult.NOT_FOUND;
         }
+        fetchTo(name, found.get().key(), destination, null);
+        return WalFetchResult.FETCHED;
+    }
+
+    @Override
+    public List<String> prefetch(String walFileName, Path spoolDirectory, int count) {
+        WalFileName requested = WalFileName.parse(walFileName);
+        if (count < 0) {
+            throw new InvalidRequestException("Cannot prefetch " + count + " WAL segments: the count must be 0 or more");
+        }
+        if (requested.kind() != WalFileName.Kind.SEGMENT || count == 0) {
+            return List.of();
+        }
+        long segmentSize = repository.descriptor().map(RepositoryDescriptor::walSegmentSize).orElse(0L);
+        if (segmentSize <= 0) {
+            LOG.debug("Not prefetching after {}: the repository does not record its WAL segment size", requested);
+            return List.of();
+        }
+        return new WalPrefetch(this, PREFETCH_THREADS).run(WalSegmentName.parse(requested.name(), segmentSize),
+                spoolDirectory, count);
+    }
+
+    /**
+     * Fetches one segment into the spool, verified against the plaintext SHA-256 stored with the
+     * object when it has one.
+     *
+     * @param name the segment
+     * @param target where it goes (a file in the spool)
+     * @return whether the archive holds it
+     */
+    boolean fetchVerified(WalFileName name, Path target) {
+        Optional<BlobInfo> found = repository.findWal(name.name());
+        if (found.isEmpty()) {
+            return false;
+        }
         String key = found.get().key();
+        String sha256 = repository.store().head(key).map(b -> b.metadata().get(PLAINTEXT_SHA256)).orElse(null);
+        fetchTo(name, key, target, sha256 == null ? "" : sha256);
+        return true;
+    }
+
+    /**
+     * Downloads, decodes and verifies one object into {@code destination} through a temporary
+     * file beside it, fsynced and renamed into place.
+     *
+     * @param expectedSha256 the plaintext SHA-256 the content must have, {@code ""} for none, or
+     *     {@code null} to skip computing it
+     */
+    private void fetchTo(WalFileName name, String key, Path destination, String expectedSha256) {
         Path target = destination.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp = dir.resolve("." + target.getFileName() + ".walkeeper-" + UUID.randomUUID() + ".tmp");
         try {
             long written;
+            DigestingOutputStream digest = null;
             try (InputStream in = repository.openDecoded(key);
-                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                 OutputStream file = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                OutputStream out = file;
+                if (expectedSha256 != null) {
+                    digest = new DigestingOutputStream(new NonClosingOutputStream(file));
+                    out = digest;
+                }
                 written = in.transferTo(out);
+                out.flush();
             } catch (WalKeeperException e) {
                 throw io.walkeeper.core.repo.ObjectFormat.withObject(e, key);
             } catch (NoSuchFileException e) {
@@ -232,6 +294,11 @@ public final class DefaultWalArchiver implements WalArchiver {
                 throw new IntegrityException("Cannot fetch " + name + ": the archived object '" + key + "' in "
                         + repository.store().location() + " is corrupt or truncated (" + e.getMessage() + ")", e);
             }
+            if (digest != null && !expectedSha256.isEmpty() && !digest.sha256Hex().equals(expectedSha256)) {
+                throw new IntegrityException("Archived WAL '" + key + "' in " + repository.store().location()
+                        + " does not decode to the content it was stored with (SHA-256 " + digest.sha256Hex()
+                        + ", stored " + expectedSha256 + "): it is corrupt");
+            }
             if (name.isSegment()) {
                 verifyFetchedSegment(name, key, tmp, written);
             }
@@ -239,7 +306,6 @@ public final class DefaultWalArchiver implements WalArchiver {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             FileSync.directory(dir);
             LOG.debug("Fetched {} from {} to {}", name, key, target);
-            return WalFetchResult.FETCHED;
         } catch (IOException e) {
             throw new StorageException("Cannot write " + target + " while fetching " + name + ": " + e.getMessage(), e);
         } finally {

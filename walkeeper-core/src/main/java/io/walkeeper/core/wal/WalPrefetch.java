@@ -1,0 +1,134 @@
+package io.walkeeper.core.wal;
+
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.WalFileName;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.api.WalSegmentName;
+import io.walkeeper.core.io.Workers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * One round of {@link DefaultWalArchiver#prefetch}: trims the spool to the window of segments
+ * after the one requested, then downloads the missing ones of the window in parallel. A file in
+ * the spool named like a segment is complete and verified (it is renamed to that name only
+ * after verification and fsync); temporary files start with a dot.
+ */
+final class WalPrefetch {
+    private static final Logger LOG = LoggerFactory.getLogger(WalPrefetch.class);
+
+    private final DefaultWalArchiver archiver;
+    private final int threads;
+
+    WalPrefetch(DefaultWalArchiver archiver, int threads) {
+        this.archiver = archiver;
+        this.threads = Math.max(1, threads);
+    }
+
+    /**
+     * The segments a spool may hold after {@code requested}: the next {@code count} on its timeline.
+     *
+     * @param requested the segment asked for last
+     * @param count the window's size
+     * @return the names, in order
+     */
+    static List<String> window(WalSegmentName requested, int count) {
+        List<String> out = new ArrayList<>(count);
+        WalSegmentName n = requested;
+        for (int i = 0; i < count; i++) {
+            n = n.next();
+            out.add(n.toString());
+        }
+        return out;
+    }
+
+    List<String> run(WalSegmentName requested, Path spool, int count) {
+        List<String> window = window(requested, count);
+        try {
+            Files.createDirectories(spool);
+        } catch (IOException e) {
+            throw new StorageException("Cannot create the WAL prefetch spool " + spool + ": " + e.getMessage(), e);
+        }
+        Set<String> present = trim(spool, Set.copyOf(window));
+        List<String> missing = window.stream().filter(n -> !present.contains(n)).toList();
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, missing.size()),
+                Workers.named("walkeeper-prefetch"));
+        List<String> spooled = new ArrayList<>();
+        try {
+            List<Future<Boolean>> futures = new ArrayList<>();
+            for (String name : missing) {
+                WalFileName segment = WalFileName.parse(name);
+                futures.add(pool.submit(() -> archiver.fetchVerified(segment, spool.resolve(name))));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                String name = missing.get(i);
+                try {
+                    if (futures.get(i).get()) {
+                        spooled.add(name);
+                    }
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    // not spooled: wal-fetch fetches it directly when PostgreSQL asks, and reports the failure
+                    LOG.debug("Not prefetching {}: {}", name, c instanceof WalKeeperException ? c.getMessage() : c.toString());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            Workers.stopAndWait(pool);
+        }
+        if (!spooled.isEmpty()) {
+            LOG.debug("Prefetched {} after {}", spooled, requested);
+        }
+        return spooled;
+    }
+
+    /**
+     * Removes from the spool every segment outside the window and every leftover temporary file
+     * (one caller at a time per spool, so a temporary file seen here belongs to a writer that
+     * died); leaves files whose names are no WAL name (the caller's own bookkeeping) alone.
+     *
+     * @return the window's segments already spooled
+     */
+    private static Set<String> trim(Path spool, Set<String> window) {
+        Set<String> present = new LinkedHashSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(spool)) {
+            for (Path p : ds) {
+                String f = p.getFileName().toString();
+                if (window.contains(f) && Files.isRegularFile(p)) {
+                    present.add(f);
+                } else if (isSegmentName(f) || (f.startsWith(".") && f.endsWith(".tmp") && f.contains(".walkeeper-"))) {
+                    Files.deleteIfExists(p);
+                    LOG.debug("Removed {} from the prefetch spool", f);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot clean the WAL prefetch spool " + spool + ": " + e.getMessage(), e);
+        }
+        return present;
+    }
+
+    private static boolean isSegmentName(String f) {
+        try {
+            return WalFileName.parse(f).kind() == WalFileName.Kind.SEGMENT;
+        } catch (WalKeeperException e) {
+            return false;
+        }
+    }
+}
