@@ -19,7 +19,18 @@ public interface BackupRepository {
      * @throws PostgresException if PostgreSQL refuses the backup
      * @throws StorageException if the repository cannot be written
      */
-    BackupInfo push(BackupRequest request);
+    default BackupInfo push(BackupRequest request) {
+        return push(request, ProgressListener.NONE);
+    }
+
+    /**
+     * Takes a base backup as {@link #push(BackupRequest)} does, reporting how far it has got.
+     *
+     * @param request what kind of backup
+     * @param listener receives {@link Progress} events while files are copied and once at the end
+     * @return the completed backup
+     */
+    BackupInfo push(BackupRequest request, ProgressListener listener);
 
     /**
      * Lists completed backups, oldest first.

@@ -16,7 +16,18 @@ public interface Restorer {
      * @throws NotFoundException if no backup matches the selector
      * @throws IntegrityException if a stored part is corrupt
      */
-    RestoreResult restore(RestoreRequest request);
+    default RestoreResult restore(RestoreRequest request) {
+        return restore(request, ProgressListener.NONE);
+    }
+
+    /**
+     * Restores as {@link #restore(RestoreRequest)} does, reporting how far it has got.
+     *
+     * @param request what to restore where
+     * @param listener receives {@link Progress} events while files are written and once at the end
+     * @return what was restored
+     */
+    RestoreResult restore(RestoreRequest request, ProgressListener listener);
 
     /**
      * Checks that a backup can be restored without restoring it: reads every stored part of the

@@ -78,6 +78,10 @@ public final class BackupFetchCommand implements Callable<Integer> {
             description = "restore the tablespace with this OID into DIR instead of its original location (repeatable)")
     Map<String, Path> tablespaceMapping = new LinkedHashMap<>();
 
+    @Option(names = "--progress", negatable = true, description = "show progress on standard error (default: only "
+            + "when it is a terminal; --no-progress never)")
+    Boolean progress;
+
     @Override
     public Integer call() {
         CommandLine cl = spec.commandLine();
@@ -101,7 +105,7 @@ public final class BackupFetchCommand implements Callable<Integer> {
         }
         RestoreResult result;
         try (WalKeeper wk = WalKeeperFactory.repository(config)) {
-            result = wk.restorer().restore(request);
+            result = wk.restorer().restore(request, CliProgress.choose(progress, spec.commandLine().getErr()));
         }
         printSummary(cl.getOut(), result, standby);
         if (restoreCommand == null && config.file().isPresent()) {

@@ -59,6 +59,10 @@ public final class BackupPushCommand implements Callable<Integer> {
             + "backup-list and selectable with backup-fetch --target-user-data (repeatable; adds to WALKEEPER_BACKUP_LABELS)")
     List<String> annotations = new ArrayList<>();
 
+    @Option(names = "--progress", negatable = true, description = "show progress on standard error (default: only "
+            + "when it is a terminal; --no-progress never)")
+    Boolean progress;
+
     @Override
     public Integer call() {
         CliConfiguration config = root.configuration();
@@ -73,7 +77,7 @@ public final class BackupPushCommand implements Callable<Integer> {
         }
         BackupInfo info;
         try (WalKeeper wk = WalKeeperFactory.withPostgres(config, pgdata, root.host().userName())) {
-            info = wk.backups().push(request);
+            info = wk.backups().push(request, CliProgress.choose(progress, spec.commandLine().getErr()));
         }
         // scripts read the name from the first (and only) line of standard output
         spec.commandLine().getOut().println(info.name());

@@ -7,10 +7,12 @@ import io.walkeeper.api.ConflictException;
 import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.PostgresException;
+import io.walkeeper.api.ProgressListener;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.TimelineId;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalSegmentName;
+import io.walkeeper.core.io.ProgressTicker;
 import io.walkeeper.core.pg.BackupSession;
 import io.walkeeper.core.repo.BackupLease;
 import io.walkeeper.core.repo.BackupManifest;
@@ -56,10 +58,17 @@ final class BackupRun {
     private final BackupSettings settings;
     private final BackupRequest request;
     private final DeltaPlanner planner;
+    private final ProgressListener listener;
     /** Set when a failure leaves it unknown whether the manifest was stored: then no part may be deleted. */
     private boolean keepParts;
 
     BackupRun(Repository repository, BackupSession pg, Path dataDirectory, BackupSettings settings, BackupRequest request) {
+        this(repository, pg, dataDirectory, settings, request, ProgressListener.NONE);
+    }
+
+    BackupRun(Repository repository, BackupSession pg, Path dataDirectory, BackupSettings settings, BackupRequest request,
+              ProgressListener listener) {
+        this.listener = listener;
         this.repository = repository;
         this.pg = pg;
         this.dataDirectory = dataDirectory;
@@ -147,13 +156,22 @@ final class BackupRun {
         List<FileEntry> files = new ArrayList<>();
         walk.entries().stream().filter(SourceFile::directory).forEach(d -> files.add(
                 FileEntry.directory(d.archivePath(), d.mode(), d.mtime())));
-        PartUploads.Result written = new PartUploads(repository, settings).write(prefix, walk.entries(), context);
+        List<SourceFile> sources = walk.entries().stream().filter(f -> !f.directory()).toList();
+        long bytesTotal = sources.stream().mapToLong(SourceFile::size).sum() + walk.pgControl().size();
+        PartUploads.Result written;
+        PartWriter.Written control;
+        try (ProgressTicker ticker = new ProgressTicker("backup", name, listener,
+                () -> context.bytesRead.get() + context.bytesUnread.get(), bytesTotal,
+                () -> context.filesWhole.get() + context.filesDelta.get() + context.filesUnchanged.get(), sources.size() + 1)) {
+            written = new PartUploads(repository, settings).write(prefix, walk.entries(), context);
+            control = new PartWriter(repository, prefix, context).write("pg_control", List.of(walk.pgControl()));
+            if (control.files().isEmpty()) {
+                throw new PostgresException("global/pg_control vanished from " + dataDir + " during the backup");
+            }
+            ticker.finish();
+        }
         List<BackupManifest.Part> parts = new ArrayList<>(written.parts());
         files.addAll(written.files());
-        PartWriter.Written control = new PartWriter(repository, prefix, context).write("pg_control", List.of(walk.pgControl()));
-        if (control.files().isEmpty()) {
-            throw new PostgresException("global/pg_control vanished from " + dataDir + " during the backup");
-        }
         parts.add(control.part());
         files.addAll(control.files());
         return new Copied(parts, files, walk.tablespaces());

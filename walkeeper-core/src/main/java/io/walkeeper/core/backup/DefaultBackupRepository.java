@@ -6,6 +6,7 @@ import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.GarbageResult;
+import io.walkeeper.api.ProgressListener;
 import io.walkeeper.api.RetentionPolicy;
 import io.walkeeper.api.RetentionResult;
 import io.walkeeper.core.PgConnection;
@@ -53,13 +54,14 @@ public final class DefaultBackupRepository implements BackupRepository {
     }
 
     @Override
-    public BackupInfo push(BackupRequest request) {
+    public BackupInfo push(BackupRequest request, ProgressListener listener) {
         if (sessions == null || dataDirectory == null) {
             throw new ConfigurationException("Cannot take a backup: no PostgreSQL connection and data directory configured "
                     + "(HINT: set PGDATA/PGHOST/PGPORT/PGUSER, or .postgres(...) on the builder)");
         }
         try (BackupSession pg = sessions.get()) {
-            return new BackupRun(repository, pg, dataDirectory, settings, request).run();
+            return new BackupRun(repository, pg, dataDirectory, settings, request,
+                    listener == null ? ProgressListener.NONE : listener).run();
         }
     }
 

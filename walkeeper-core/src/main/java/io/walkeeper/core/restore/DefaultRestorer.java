@@ -5,6 +5,7 @@ import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.NotFoundException;
+import io.walkeeper.api.ProgressListener;
 import io.walkeeper.api.RecoveryTarget;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.RestoreResult;
@@ -13,6 +14,7 @@ import io.walkeeper.api.StorageException;
 import io.walkeeper.api.VerificationResult;
 import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.backup.BackupCatalogue;
+import io.walkeeper.core.io.ProgressTicker;
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.FileEntry;
@@ -83,7 +85,7 @@ public final class DefaultRestorer implements Restorer {
     }
 
     @Override
-    public RestoreResult restore(RestoreRequest request) {
+    public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
         Instant started = Instant.now();
         BackupManifest selected = new BackupCatalogue(repository).select(selectorFor(request));
         refuseIfAfterTarget(selected, request);
@@ -99,7 +101,15 @@ public final class DefaultRestorer implements Restorer {
                 files.claim(ts, "tablespace directory", manifest.name());
             }
             LOG.info("Restoring backup {} into {}", manifest.name(), target);
-            LaidDown done = layDown(chain, request, targets, files);
+            LaidDown done;
+            long bytesTotal = manifest.files().stream().filter(f -> !f.isDirectory()).mapToLong(FileEntry::size).sum();
+            long filesTotal = manifest.files().stream().filter(f -> !f.isDirectory()).count();
+            Counted counted = new Counted();
+            try (ProgressTicker ticker = new ProgressTicker("restore", manifest.name(), listener, counted.bytes::get,
+                    bytesTotal, () -> counted.paths.size(), filesTotal)) {
+                done = layDown(chain, request, targets, files, counted);
+                ticker.finish();
+            }
             files.release();
             RestoreResult result = new RestoreResult(manifest.toInfo(), target, done.files(), done.bytes(),
                     Duration.between(started, Instant.now()), done.settings());
@@ -256,8 +266,14 @@ public final class DefaultRestorer implements Restorer {
      * earlier point leaves one PostgreSQL refuses, never one that starts without its backup_label
      * and skips the WAL the backup needs.
      */
+    /** What a restore has written so far, for progress: bytes, and the files opened. */
+    private static final class Counted {
+        final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.Set<String> paths = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    }
+
     private LaidDown layDown(List<BackupManifest> chain, RestoreRequest request, RestoreTargets targets,
-                             RestoreFiles files) throws IOException {
+                             RestoreFiles files, Counted counted) throws IOException {
         BackupManifest manifest = chain.get(0);
         Path target = targets.dataDirectory();
         Map<String, FileEntry> finalFiles = new LinkedHashMap<>();
@@ -278,7 +294,7 @@ public final class DefaultRestorer implements Restorer {
         Map<String, Long> sizes = new HashMap<>();
         finalFiles.forEach((p, f) -> sizes.put(p, f.size()));
         sizes.remove(PG_CONTROL);
-        FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), new FileBlockWriter(targets::resolve, files));
+        FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), new FileBlockWriter(targets::resolve, files, counted));
         BackupManifest.Part controlPart = null;
         for (BackupManifest level : chain) {
             Map<String, Map<String, FileEntry>> byPart = byPart(level);
@@ -306,7 +322,7 @@ public final class DefaultRestorer implements Restorer {
         Path control = targets.resolve(PG_CONTROL);
         Path controlPending = control.resolveSibling("pg_control" + PENDING);
         FileAssembler controlAssembler = new FileAssembler(Map.of(PG_CONTROL, finalFiles.get(PG_CONTROL).size()),
-                manifest.blockSize(), new FileBlockWriter(p -> controlPending, files));
+                manifest.blockSize(), new FileBlockWriter(p -> controlPending, files, counted));
         new PartExtractor(repository, RepositoryLayout.backupPrefix(manifest.name()),
                 byPart(manifest).get(controlPart.key()), controlAssembler).extract(controlPart);
         if (!controlAssembler.finish().isEmpty()) {
@@ -388,19 +404,23 @@ public final class DefaultRestorer implements Restorer {
     private static final class FileBlockWriter implements BlockWriter {
         private final PartExtractor.PathResolver resolver;
         private final RestoreFiles files;
+        private final Counted counted;
 
-        FileBlockWriter(PartExtractor.PathResolver resolver, RestoreFiles files) {
+        FileBlockWriter(PartExtractor.PathResolver resolver, RestoreFiles files, Counted counted) {
             this.resolver = resolver;
             this.files = files;
+            this.counted = counted;
         }
 
         @Override
         public Target open(String path) throws IOException {
             Path p = resolver.resolve(path);
             FileChannel ch = files.open(p);
+            counted.paths.add(path);
             return new Target() {
                 @Override
                 public void write(long position, byte[] data, int offset, int length) throws IOException {
+                    counted.bytes.addAndGet(length);
                     ByteBuffer b = ByteBuffer.wrap(data, offset, length);
                     long at = position;
                     while (b.hasRemaining()) {

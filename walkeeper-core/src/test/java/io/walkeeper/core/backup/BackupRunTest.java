@@ -192,6 +192,48 @@ class BackupRunTest {
     }
 
     @Test
+    void progressListenersSeeGrowingCountsThatEndAtTheTotals() throws Exception {
+        archive(START_SEGMENT);
+        List<io.walkeeper.api.Progress> backup = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupInfo info = new BackupRun(repo, pg, data, settings(Duration.ofSeconds(5), 3), BackupRequest.full(), p -> {
+            backup.add(p);
+            throw new IllegalStateException("a listener that fails must not fail the backup");
+        }).run();
+        checkProgress(backup, "backup", info.name());
+        io.walkeeper.api.Progress last = backup.get(backup.size() - 1);
+        assertEquals(info.statistics().bytesRead() + info.statistics().bytesSkippedUnread(), last.bytesDone());
+        assertEquals(info.fileCount(), last.filesDone());
+
+        List<io.walkeeper.api.Progress> restore = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Path restored = tmp.resolve("restored-with-progress");
+        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.named(info.name()), restored, "false"),
+                restore::add);
+        checkProgress(restore, "restore", info.name());
+        long bytes = repo.readManifest(info.name()).orElseThrow().files().stream().filter(f -> !f.isDirectory())
+                .mapToLong(io.walkeeper.core.repo.FileEntry::size).sum();
+        assertEquals(bytes, restore.get(restore.size() - 1).bytesDone(), "every byte of the backed-up files is counted");
+    }
+
+    private static void checkProgress(List<io.walkeeper.api.Progress> events, String operation, String name) {
+        assertFalse(events.isEmpty());
+        io.walkeeper.api.Progress previous = null;
+        for (io.walkeeper.api.Progress p : events) {
+            assertEquals(operation, p.operation());
+            assertEquals(name, p.subject());
+            assertTrue(p.bytesDone() <= p.bytesTotal() && p.filesDone() <= p.filesTotal(), p.toString());
+            if (previous != null) {
+                assertTrue(p.bytesDone() >= previous.bytesDone() && p.filesDone() >= previous.filesDone(), p + " after " + previous);
+            }
+            previous = p;
+        }
+        io.walkeeper.api.Progress last = events.get(events.size() - 1);
+        assertTrue(last.finished(), last.toString());
+        assertEquals(last.bytesTotal(), last.bytesDone());
+        assertEquals(last.filesTotal(), last.filesDone());
+        assertTrue(events.stream().filter(io.walkeeper.api.Progress::finished).count() == 1, "one last event");
+    }
+
+    @Test
     void aStandbyRunWhoseWalNeverArrivesIsNotListedAndLeavesNoParts() {
         pg.standby = true;
         PostgresException e = assertThrows(PostgresException.class,
