@@ -32,6 +32,7 @@ public final class ProgressTicker implements AutoCloseable {
     private long lastBytes;
     private long lastFiles;
     private boolean warned;
+    private boolean done;
 
     /**
      * Starts ticking.
@@ -66,6 +67,9 @@ public final class ProgressTicker implements AutoCloseable {
     }
 
     private synchronized void tick() {
+        if (done) {
+            return;
+        }
         lastBytes = Math.max(lastBytes, bytes.getAsLong());
         lastFiles = Math.max(lastFiles, files.getAsLong());
         send(new Progress(operation, subject, false, lastBytes, Math.max(bytesTotal, lastBytes), lastFiles,
@@ -75,6 +79,7 @@ public final class ProgressTicker implements AutoCloseable {
     /** Stops ticking and sends the last event: done equals total. */
     public synchronized void finish() {
         close();
+        done = true;
         lastBytes = Math.max(lastBytes, bytes.getAsLong());
         lastFiles = Math.max(lastFiles, files.getAsLong());
         send(new Progress(operation, subject, true, lastBytes, lastBytes, lastFiles, lastFiles,
@@ -97,7 +102,8 @@ public final class ProgressTicker implements AutoCloseable {
 
     /** Stops ticking without a last event (a failed run). Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        done = true;
         if (timer != null) {
             timer.shutdownNow();
         }
