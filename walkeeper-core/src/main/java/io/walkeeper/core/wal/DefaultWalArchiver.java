@@ -46,6 +46,10 @@ import java.util.UUID;
  * create-if-absent, with the SHA-256 of the plaintext as object metadata. A second push of the
  * same name is accepted only with identical content, decided by that hash, so that a host holding
  * only the public encryption key can push again what it pushed before.
+ *
+ * <p>Just over 300 lines because push and fetch, the two halves of one object format, read best
+ * side by side; the other operations of the interface delegate to their own classes
+ * (ArchiveTimelines, WalIntegrity, WalPrefetch).
  */
 public final class DefaultWalArchiver implements WalArchiver {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultWalArchiver.class);
