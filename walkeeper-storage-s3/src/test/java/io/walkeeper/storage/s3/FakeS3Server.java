@@ -112,6 +112,7 @@ final class FakeS3Server implements AutoCloseable {
     private void handle(HttpExchange exchange, Responder responder) throws IOException {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try (exchange) {
             long bodyBytes;
             try (InputStream in = exchange.getRequestBody()) {
@@ -133,12 +134,18 @@ final class FakeS3Server implements AutoCloseable {
                 exchange.getResponseHeaders().add("Content-Type", "application/xml");
             }
             boolean head = exchange.getRequestMethod().toUpperCase(Locale.ROOT).equals("HEAD");
+            // A request stops counting before its answer leaves: once the client has read the answer it may send
+            // the next one, possibly before this thread gets to run again.
+            inFlight.decrementAndGet();
+            counted = false;
             exchange.sendResponseHeaders(response.status(), head || body.length == 0 ? -1 : body.length);
             if (!head && body.length > 0) {
                 exchange.getResponseBody().write(body);
             }
         } finally {
-            inFlight.decrementAndGet();
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
