@@ -66,7 +66,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashIT {
-    private static final int DEFAULT_POINTS = 20;
+    private static final int DEFAULT_POINTS = 12;
     private final int points = Integer.getInteger("walkeeper.crash.points", DEFAULT_POINTS);
     private final long seed = Long.getLong("walkeeper.crash.seed", System.nanoTime());
     private final Random random = new Random(seed);

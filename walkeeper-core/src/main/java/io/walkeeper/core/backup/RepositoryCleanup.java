@@ -32,8 +32,6 @@ import java.util.stream.Stream;
  */
 final class RepositoryCleanup {
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryCleanup.class);
-    private static final List<String> TOP_LEVEL_SUFFIXES = List.of(".json.sig", ".json", ".mark", ".lease");
-    private static final int DELETE_BATCH = 1000;
 
     private final Repository repository;
     private final BackupCatalogue catalogue;
@@ -74,9 +72,9 @@ final class RepositoryCleanup {
         if (!dryRun) {
             // manifests first: from the first delete on, no backup is listed that has lost a part
             List<String> manifests = backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) != null).toList();
-            delete(manifests);
-            delete(backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) == null).toList());
-            delete(walKeys);
+            repository.deleteInBatches(manifests);
+            repository.deleteInBatches(backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) == null).toList());
+            repository.deleteInBatches(walKeys);
         }
         return new RetentionResult(dryRun, List.of(), all, null, walKeys.size(), List.of(), expired);
     }
@@ -88,7 +86,7 @@ final class RepositoryCleanup {
         Set<String> withManifest = new HashSet<>();
         try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.BACKUPS_PREFIX)) {
             s.forEach(b -> {
-                String name = backupOf(b.key());
+                String name = RepositoryLayout.backupNameOf(b.key());
                 if (name != null) {
                     byBackup.computeIfAbsent(name, n -> new ArrayList<>()).add(b);
                     if (RepositoryLayout.backupNameOfManifest(b.key()) != null) {
@@ -118,7 +116,7 @@ final class RepositoryCleanup {
                 // checked again just before deleting: a run that reserved the name meanwhile keeps it
                 if (repository.store().head(RepositoryLayout.manifestKey(name)).isEmpty()
                         && repository.readLease(name).map(l -> l.expired(clock.instant(), leaseTimeout)).orElse(true)) {
-                    delete(byBackup.get(name).stream().map(BlobInfo::key).toList());
+                    repository.deleteInBatches(byBackup.get(name).stream().map(BlobInfo::key).toList());
                 } else {
                     LOG.info("Keeping the objects of {}: a run claimed it while garbage was collected", name);
                 }
@@ -128,33 +126,9 @@ final class RepositoryCleanup {
         return new GarbageResult(dryRun, abandoned, keys.size(), wal.walObjectsDeleted(), writes);
     }
 
-    /** The backup a key under {@code backups/} belongs to, or {@code null} for a key of no backup. */
-    static String backupOf(String key) {
-        if (!key.startsWith(RepositoryLayout.BACKUPS_PREFIX)) {
-            return null;
-        }
-        String rest = key.substring(RepositoryLayout.BACKUPS_PREFIX.length());
-        int slash = rest.indexOf('/');
-        if (slash > 0) {
-            return rest.substring(0, slash);
-        }
-        for (String suffix : TOP_LEVEL_SUFFIXES) {
-            if (rest.endsWith(suffix) && rest.length() > suffix.length()) {
-                return rest.substring(0, rest.length() - suffix.length());
-            }
-        }
-        return null;
-    }
-
     private List<String> keys(String prefix) {
         try (Stream<BlobInfo> s = repository.store().list(prefix)) {
             return s.map(BlobInfo::key).toList();
-        }
-    }
-
-    private void delete(List<String> keys) {
-        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
-            repository.store().delete(keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)));
         }
     }
 }

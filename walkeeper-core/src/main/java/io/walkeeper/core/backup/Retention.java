@@ -72,9 +72,7 @@ final class Retention {
                 names(plan.deleted()), plan.walKeys().size(), plan.oldestKeptSegment());
         if (!dryRun) {
             plan.deleted().forEach(this::deleteBackup);
-            for (int from = 0; from < plan.walKeys().size(); from += 1000) {
-                repository.store().delete(plan.walKeys().subList(from, Math.min(plan.walKeys().size(), from + 1000)));
-            }
+            repository.deleteInBatches(plan.walKeys());
         }
         return new RetentionResult(dryRun, plan.kept(), plan.deleted(), plan.oldestKeptSegment(), plan.walKeys().size(),
                 running.stream().map(BackupLease::name).toList(), expired);
@@ -89,7 +87,7 @@ final class Retention {
         }
         parts.add(RepositoryLayout.manifestSignatureKey(b.name()));
         parts.add(RepositoryLayout.markKey(b.name()));
-        repository.store().delete(parts);
+        repository.deleteInBatches(parts);
         LOG.info("Deleted backup {} ({} objects)", b.name(), parts.size() + 1);
     }
 

@@ -3,7 +3,7 @@ package io.walkeeper.core.backup;
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.RetentionPolicy;
 import io.walkeeper.core.repo.BackupLease;
-import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.core.repo.WalObject;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,8 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -34,10 +32,6 @@ import java.util.stream.Stream;
  * @param walKeys the WAL objects to delete
  */
 record RetentionPlan(List<BackupInfo> kept, List<BackupInfo> deleted, String oldestKeptSegment, List<String> walKeys) {
-
-    /** A segment file, a partial segment or a backup history file, with any codec extensions. */
-    private static final Pattern WAL_OBJECT = Pattern.compile(
-            "[0-9A-F]{8}([0-9A-F]{16})(?:\\.partial|\\.[0-9A-F]{8}\\.backup)?(?:\\.[A-Za-z0-9]+)*");
 
     RetentionPlan {
         kept = List.copyOf(kept);
@@ -83,13 +77,9 @@ record RetentionPlan(List<BackupInfo> kept, List<BackupInfo> deleted, String old
 
         List<String> wal = new ArrayList<>();
         for (String key : walKeys) {
-            if (!key.startsWith(RepositoryLayout.WAL_PREFIX)) {
-                continue;
-            }
-            Matcher m = WAL_OBJECT.matcher(key.substring(RepositoryLayout.WAL_PREFIX.length()));
-            if (m.matches() && m.group(1).compareTo(boundary) < 0) {
-                wal.add(key);
-            }
+            // segments, partial segments and backup history files before the boundary; timeline histories stay
+            WalObject.of(key).filter(o -> o.kind() != WalObject.Kind.TIMELINE_HISTORY)
+                    .filter(o -> o.position().compareTo(boundary) < 0).ifPresent(o -> wal.add(key));
         }
         return new RetentionPlan(kept, deleted, oldest, wal);
     }

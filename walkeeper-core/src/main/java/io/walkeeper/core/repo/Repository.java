@@ -27,6 +27,7 @@ import java.util.stream.Stream;
  * leases, WAL lookups): every read and write of the repository's layout goes through it.
  */
 public final class Repository {
+    private static final int DELETE_BATCH = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
 
     private final BlobStore store;
@@ -115,6 +116,18 @@ public final class Repository {
         if (d.walSegmentSize() != 0 && walSegmentSize != 0 && d.walSegmentSize() != walSegmentSize) {
             throw new InvalidRequestException("Repository " + store.location() + " holds WAL with segment size "
                     + d.walSegmentSize() + ", not " + walSegmentSize);
+        }
+    }
+
+    /**
+     * Deletes objects a thousand keys at a time, in the order given, so that a run killed part way
+     * has deleted a prefix of the list (callers put manifests first).
+     *
+     * @param keys the keys to delete
+     */
+    public void deleteInBatches(List<String> keys) {
+        for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
+            store.delete(keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)));
         }
     }
 

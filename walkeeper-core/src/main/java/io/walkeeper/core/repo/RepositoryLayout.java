@@ -17,6 +17,11 @@ public final class RepositoryLayout {
     public static final String BACKUPS_PREFIX = "backups/";
     private static final String LEASE_SUFFIX = ".lease";
     private static final String MARK_SUFFIX = ".mark";
+    private static final String MANIFEST_SUFFIX = ".json";
+    private static final String SIGNATURE_SUFFIX = ".json.sig";
+    /** The objects a backup keeps beside its prefix, longest suffix first. */
+    private static final java.util.List<String> TOP_LEVEL_SUFFIXES = java.util.List.of(SIGNATURE_SUFFIX, MANIFEST_SUFFIX,
+            MARK_SUFFIX, LEASE_SUFFIX);
 
     private RepositoryLayout() {
     }
@@ -34,7 +39,7 @@ public final class RepositoryLayout {
      * @return the manifest key
      */
     public static String manifestKey(String backupName) {
-        return BACKUPS_PREFIX + backupName + ".json";
+        return BACKUPS_PREFIX + backupName + MANIFEST_SUFFIX;
     }
 
     /**
@@ -42,7 +47,7 @@ public final class RepositoryLayout {
      * @return the key of the manifest's detached signature
      */
     public static String manifestSignatureKey(String backupName) {
-        return manifestKey(backupName) + ".sig";
+        return BACKUPS_PREFIX + backupName + SIGNATURE_SUFFIX;
     }
 
     /**
@@ -68,11 +73,7 @@ public final class RepositoryLayout {
      * @return the backup name or {@code null}
      */
     public static String backupNameOfLease(String key) {
-        if (!key.startsWith(BACKUPS_PREFIX) || !key.endsWith(LEASE_SUFFIX)) {
-            return null;
-        }
-        String name = key.substring(BACKUPS_PREFIX.length(), key.length() - LEASE_SUFFIX.length());
-        return name.isEmpty() || name.contains("/") ? null : name;
+        return nameBefore(key, LEASE_SUFFIX);
     }
 
     /**
@@ -82,11 +83,7 @@ public final class RepositoryLayout {
      * @return the backup name or {@code null}
      */
     public static String backupNameOfManifest(String key) {
-        if (!key.startsWith(BACKUPS_PREFIX) || !key.endsWith(".json")) {
-            return null;
-        }
-        String name = key.substring(BACKUPS_PREFIX.length(), key.length() - ".json".length());
-        return name.isEmpty() || name.contains("/") ? null : name;
+        return nameBefore(key, MANIFEST_SUFFIX);
     }
 
     /**
@@ -106,10 +103,40 @@ public final class RepositoryLayout {
      * @return the backup name, or {@code null} if the key is not a mark
      */
     public static String backupNameOfMark(String key) {
-        if (!key.startsWith(BACKUPS_PREFIX) || !key.endsWith(MARK_SUFFIX)) {
+        return nameBefore(key, MARK_SUFFIX);
+    }
+
+    /**
+     * Tells which backup any key under {@code backups/} belongs to: its parts (under its prefix),
+     * its manifest and the manifest's signature, its lease and its permanence mark.
+     *
+     * @param key a stored key
+     * @return the backup name, or {@code null} for a key of no backup
+     */
+    public static String backupNameOf(String key) {
+        if (!key.startsWith(BACKUPS_PREFIX)) {
             return null;
         }
-        String name = key.substring(BACKUPS_PREFIX.length(), key.length() - MARK_SUFFIX.length());
+        String rest = key.substring(BACKUPS_PREFIX.length());
+        int slash = rest.indexOf('/');
+        if (slash >= 0) {
+            return slash == 0 ? null : rest.substring(0, slash);
+        }
+        for (String suffix : TOP_LEVEL_SUFFIXES) {
+            String name = nameBefore(key, suffix);
+            if (name != null) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** The backup name of {@code backups/<name><suffix>}, or {@code null} if the key is not of that form. */
+    private static String nameBefore(String key, String suffix) {
+        if (!key.startsWith(BACKUPS_PREFIX) || !key.endsWith(suffix)) {
+            return null;
+        }
+        String name = key.substring(BACKUPS_PREFIX.length(), key.length() - suffix.length());
         return name.isEmpty() || name.contains("/") ? null : name;
     }
 }

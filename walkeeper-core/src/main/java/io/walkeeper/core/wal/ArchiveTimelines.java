@@ -10,6 +10,7 @@ import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryDescriptor;
 import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.core.repo.WalObject;
 import io.walkeeper.core.repo.TimelineHistory;
 import io.walkeeper.spi.BlobInfo;
 import org.slf4j.Logger;
@@ -22,8 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -35,9 +34,6 @@ import java.util.stream.Stream;
 final class ArchiveTimelines {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveTimelines.class);
     /** A backup history file: not a segment, whatever its extensions. */
-    private static final Pattern BACKUP_HISTORY = Pattern.compile("[0-9A-F]{24}\\.[0-9A-F]{8}\\.backup(?:\\..*)?");
-    private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{24})(\\.partial)?(?:\\.[A-Za-z0-9]+)*");
-    private static final Pattern HISTORY = Pattern.compile("([0-9A-F]{8})\\.history(?:\\.[A-Za-z0-9]+)*");
 
     private ArchiveTimelines() {
     }
@@ -98,28 +94,21 @@ final class ArchiveTimelines {
         Map<Long, Segments> segments = new TreeMap<>();
         TreeSet<Long> histories = new TreeSet<>();
         try (Stream<BlobInfo> listing = repository.store().list(RepositoryLayout.WAL_PREFIX)) {
-            listing.forEach(blob -> {
-                String name = blob.key().substring(RepositoryLayout.WAL_PREFIX.length());
-                if (BACKUP_HISTORY.matcher(name).matches()) {
-                    return;
+            listing.forEach(blob -> WalObject.of(blob.key()).ifPresent(o -> {
+                switch (o.kind()) {
+                    case TIMELINE_HISTORY -> histories.add(o.timeline());
+                    case SEGMENT, PARTIAL_SEGMENT -> {
+                        try {
+                            WalSegmentName segment = WalSegmentName.parse(o.segment(), segmentSize);
+                            segments.computeIfAbsent(segment.timeline().asLong(), t -> new Segments())
+                                    .add(segment.segmentNumber(), o.kind() == WalObject.Kind.PARTIAL_SEGMENT);
+                        } catch (InvalidRequestException e) {
+                            LOG.warn("Ignoring '{}' in the archive: {}", blob.key(), e.getMessage());
+                        }
+                    }
+                    case BACKUP_HISTORY -> { }
                 }
-                Matcher h = HISTORY.matcher(name);
-                if (h.matches()) {
-                    histories.add(Long.parseLong(h.group(1), 16));
-                    return;
-                }
-                Matcher m = SEGMENT.matcher(name);
-                if (!m.matches()) {
-                    return;
-                }
-                try {
-                    WalSegmentName segment = WalSegmentName.parse(m.group(1), segmentSize);
-                    segments.computeIfAbsent(segment.timeline().asLong(), t -> new Segments())
-                            .add(segment.segmentNumber(), m.group(2) != null);
-                } catch (InvalidRequestException e) {
-                    LOG.warn("Ignoring '{}' in the archive: {}", blob.key(), e.getMessage());
-                }
-            });
+            }));
         }
         Map<Long, List<String>> backups = new TreeMap<>();
         for (BackupManifest manifest : repository.manifests()) {

@@ -9,6 +9,7 @@ import io.walkeeper.api.WalVerification.Status;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.core.repo.WalObject;
 import io.walkeeper.core.repo.TimelineHistory;
 import io.walkeeper.spi.BlobInfo;
 
@@ -19,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -31,8 +30,6 @@ import java.util.stream.Stream;
  * {@code wal/}.
  */
 final class WalIntegrity {
-    private static final Pattern SEGMENT = Pattern.compile("([0-9A-F]{24})(\\.partial)?(?:\\.[A-Za-z0-9]+)*");
-    private static final Pattern HISTORY = Pattern.compile("([0-9A-F]{8})\\.history(?:\\.[A-Za-z0-9]+)*");
     /** The most missing segments a result names one by one; the count is always exact. */
     static final int MAX_NAMED = 1000;
 
@@ -44,21 +41,12 @@ final class WalIntegrity {
         Set<String> complete = new HashSet<>();
         Set<Long> timelines = new TreeSet<>();
         try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.WAL_PREFIX)) {
-            s.forEach(b -> {
-                String name = b.key().substring(RepositoryLayout.WAL_PREFIX.length());
-                Matcher m = SEGMENT.matcher(name);
-                if (m.matches()) {
-                    timelines.add(Long.parseLong(m.group(1).substring(0, 8), 16));
-                    if (m.group(2) == null) {
-                        complete.add(m.group(1));
-                    }
-                    return;
+            s.forEach(b -> WalObject.of(b.key()).filter(o -> o.kind() != WalObject.Kind.BACKUP_HISTORY).ifPresent(o -> {
+                timelines.add(o.timeline());
+                if (o.kind() == WalObject.Kind.SEGMENT) {
+                    complete.add(o.segment());
                 }
-                Matcher h = HISTORY.matcher(name);
-                if (h.matches()) {
-                    timelines.add(Long.parseLong(h.group(1), 16));
-                }
-            });
+            }));
         }
         List<TimelineId> newer = timelines.stream().filter(t -> t > cluster.timeline().asLong()).map(TimelineId::of).toList();
         Status timelineStatus = newer.isEmpty() ? Status.OK : Status.WARNING;

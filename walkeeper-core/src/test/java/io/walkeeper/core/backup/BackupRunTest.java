@@ -465,8 +465,8 @@ class BackupRunTest {
             assertTrue(keys().stream().noneMatch(k -> k.contains(orphan)), keys().toString());
             assertEquals(2, backups.list().size(), "completed backups are untouched");
             assertTrue(keys().stream().anyMatch(k -> k.startsWith(RepositoryLayout.backupPrefix(full.name()))));
-            assertEquals(full.name(), RepositoryCleanup.backupOf(RepositoryLayout.manifestSignatureKey(full.name())));
-            assertNull(RepositoryCleanup.backupOf("backups/readme.txt"));
+            assertEquals(full.name(), RepositoryLayout.backupNameOf(RepositoryLayout.manifestSignatureKey(full.name())));
+            assertNull(RepositoryLayout.backupNameOf("backups/readme.txt"));
         }
 
         @Test

@@ -103,6 +103,16 @@ class WalIntegrityTest {
     }
 
     @Test
+    void aBackupHistoryFileDoesNotStandInForItsSegment() {
+        // PostgreSQL archives 000000010000000000000003.00000028.backup when a backup of segment 03 stops
+        segments("000000010000000000000002", "000000010000000000000003.00000028.backup", "000000010000000000000004");
+        backup("000000010000000000000002", "0/2000028", Instant.parse("2026-12-01T09:00:00Z"));
+        WalVerification v = archiver.verify(cluster(1, "000000010000000000000005", "000000010000000000000004", Set.of()));
+        assertEquals(Status.FAILURE, v.integrity(), v.toString());
+        assertEquals(List.of("000000010000000000000003"), v.lost());
+    }
+
+    @Test
     void aNewerTimelineInTheArchiveWarnsAndAMissingHistoryFails() throws IOException {
         segments("000000010000000000000002", "000000010000000000000003");
         backup("000000010000000000000002", "0/2000028", Instant.parse("2026-12-01T09:00:00Z"));
