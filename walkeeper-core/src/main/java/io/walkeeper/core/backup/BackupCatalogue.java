@@ -32,8 +32,8 @@ public final class BackupCatalogue {
     /** @return every completed backup, oldest first, with the permanence its mark sets */
     public List<BackupInfo> list() {
         Map<String, Boolean> marks = new PermanenceMarks(repository).all();
-        return repository.manifests().stream()
-                .map(m -> m.toInfo().withPermanent(marks.getOrDefault(m.name(), m.permanent()))).toList();
+        return repository.manifestSummaries().stream()
+                .map(m -> m.toInfo().withPermanent(marks.getOrDefault(m.name(), m.header().permanent()))).toList();
     }
 
     /**
@@ -75,7 +75,8 @@ public final class BackupCatalogue {
             }
             return named;
         }
-        List<BackupManifest> all = new ArrayList<>(repository.manifests());
+        List<BackupManifest> all = new ArrayList<>();
+        repository.manifestSummaries().forEach(summary -> all.add(summary.header()));
         all.removeIf(m -> !(m.labels() == null ? java.util.Map.<String, String>of() : m.labels()).entrySet()
                 .containsAll(selector.labels().entrySet()));
         if (selector.target() != null) {
@@ -86,10 +87,13 @@ public final class BackupCatalogue {
                 all.removeIf(m -> m.stopLsn().compareTo(t.lsn()) > 0);
             }
         }
-        return all.stream().max(Comparator.comparing(BackupManifest::finishTime))
+        BackupManifest chosen = all.stream().max(Comparator.comparing(BackupManifest::finishTime))
                 .orElseThrow(() -> new NotFoundException("No completed backup " + (selector.labels().isEmpty() ? ""
                         : "with the labels " + selector.labels() + " ") + (selector.target() != null
                         ? "that finished before " + selector.target() + " " : "") + "in " + repository.store().location()
                         + " (HINT: take a backup first)"));
+        // chosen from summaries; the whole manifest, file list and all, is read for the one chosen
+        return repository.readManifest(chosen.name()).orElseThrow(() -> new NotFoundException("Backup " + chosen.name()
+                + " in " + repository.store().location() + " was deleted while it was being chosen (HINT: run again)"));
     }
 }

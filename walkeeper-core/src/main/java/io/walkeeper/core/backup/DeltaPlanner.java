@@ -6,6 +6,7 @@ import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.TimelineId;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.ManifestSummary;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.TimelineHistory;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ final class DeltaPlanner {
         if (request.forceFull() || settings.deltaMaxSteps() == 0) {
             return null;
         }
-        List<BackupManifest> all = repository.manifests();
+        List<BackupManifest> all = repository.manifestSummaries().stream().map(ManifestSummary::header).toList();
         Map<String, BackupManifest> byName = new HashMap<>();
         all.forEach(m -> byName.put(m.name(), m));
         Optional<BackupManifest> newest = all.stream()
@@ -69,7 +70,13 @@ final class DeltaPlanner {
             LOG.info("Taking a full backup instead of a delta of {}: {}", parent.name(), refusal);
             return null;
         }
-        return parent;
+        // chosen from summaries; the delta needs the parent's file list
+        Optional<BackupManifest> whole = repository.readManifest(parent.name());
+        if (whole.isEmpty()) {
+            LOG.info("Taking a full backup: {} was deleted while the delta's parent was being chosen", parent.name());
+            return null;
+        }
+        return whole.get();
     }
 
     private static String incompatibility(BackupManifest parent, ClusterFacts cluster) {

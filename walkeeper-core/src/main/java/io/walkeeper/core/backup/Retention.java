@@ -105,7 +105,7 @@ final class Retention {
         }
         for (String name : manifests) {
             try {
-                repository.readManifest(name);
+                repository.readManifestSummary(name);
             } catch (IntegrityException e) {
                 throw new IntegrityException("Retention in " + repository.store().location() + " refused: the manifest of "
                         + "backup " + name + " cannot be read, so what it needs cannot be told (" + e.getMessage()

@@ -164,8 +164,11 @@ public record BackupManifest(
         return this;
     }
 
-    /** What is wrong with an entry, or {@code null}: a relative path of plain names, a type, a listed part. */
-    private static String problemWith(FileEntry f, java.util.Set<String> partKeys) {
+    /**
+     * What is wrong with an entry, or {@code null}: a relative path of plain names, a type, a listed
+     * part (not checked when {@code partKeys} is {@code null}).
+     */
+    static String problemWith(FileEntry f, java.util.Set<String> partKeys) {
         String path = f.path();
         if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.length() > 4096
                 || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -183,7 +186,8 @@ public record BackupManifest(
             return "'" + path + "' with a negative size";
         }
         if (f.type() == FileEntry.Type.FILE) {
-            if (f.storageKind() != FileEntry.Storage.UNCHANGED && (f.part() == null || !partKeys.contains(f.part()))) {
+            if (partKeys != null && f.storageKind() != FileEntry.Storage.UNCHANGED
+                    && (f.part() == null || !partKeys.contains(f.part()))) {
                 return "'" + path + "' in a part it does not list";
             }
         }
@@ -196,9 +200,19 @@ public record BackupManifest(
      * @return the backup info
      */
     public BackupInfo toInfo() {
+        return toInfo(files.stream().filter(f -> !f.isDirectory()).count());
+    }
+
+    /**
+     * Describes the backup for the public API with a file count counted elsewhere (a
+     * {@link ManifestSummary} holds no file list).
+     *
+     * @param fileCount the regular files in the backup
+     * @return the backup info
+     */
+    BackupInfo toInfo(long fileCount) {
         return new BackupInfo(name, kind, parent, timeline, startLsn, stopLsn, startWalSegment, stopWalSegment, startTime,
                 finishTime, pgVersionNum, Long.parseUnsignedLong(systemIdentifier), dataChecksums, walSegmentSize, permanent,
-                labels, dataSize, storedSize, files.stream().filter(f -> !f.isDirectory()).count(), parts.size(), statistics,
-                corruptPages);
+                labels, dataSize, storedSize, fileCount, parts.size(), statistics, corruptPages);
     }
 }

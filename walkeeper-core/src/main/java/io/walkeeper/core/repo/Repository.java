@@ -186,6 +186,19 @@ public final class Repository {
      * @return the manifests
      */
     public List<BackupManifest> manifests() {
+        List<BackupManifest> out = new ArrayList<>();
+        for (String name : manifestNames()) {
+            try {
+                readManifest(name).ifPresent(out::add);
+            } catch (IntegrityException e) {
+                LOG.warn("Skipping backup {}: {}", name, e.getMessage());
+            }
+        }
+        out.sort((a, b) -> a.finishTime().compareTo(b.finishTime()));
+        return out;
+    }
+
+    private List<String> manifestNames() {
         List<String> names = new ArrayList<>();
         try (Stream<BlobInfo> s = store.list(RepositoryLayout.BACKUPS_PREFIX)) {
             s.forEach(b -> {
@@ -195,16 +208,51 @@ public final class Repository {
                 }
             });
         }
-        List<BackupManifest> out = new ArrayList<>();
-        for (String name : names) {
+        return names;
+    }
+
+    /**
+     * Lists the completed backups' manifests without their file lists, oldest first, streaming each
+     * manifest so that memory does not grow with the number of files in a backup. A manifest that
+     * cannot be read is logged and left out, as {@link #manifests()} does.
+     *
+     * @return the summaries
+     */
+    public List<ManifestSummary> manifestSummaries() {
+        List<ManifestSummary> out = new ArrayList<>();
+        for (String name : manifestNames()) {
             try {
-                readManifest(name).ifPresent(out::add);
+                readManifestSummary(name).ifPresent(out::add);
             } catch (IntegrityException e) {
                 LOG.warn("Skipping backup {}: {}", name, e.getMessage());
             }
         }
-        out.sort((a, b) -> a.finishTime().compareTo(b.finishTime()));
+        out.sort((a, b) -> a.header().finishTime().compareTo(b.header().finishTime()));
         return out;
+    }
+
+    /**
+     * Reads one manifest without its file list (see {@link ManifestSummary}).
+     *
+     * @param name the backup name
+     * @return the summary, or empty if no manifest is stored under that name
+     * @throws IntegrityException if it exists but cannot be parsed
+     */
+    public Optional<ManifestSummary> readManifestSummary(String name) {
+        String key = RepositoryLayout.manifestKey(name);
+        try (InputStream in = store.get(key)) {
+            return Optional.of(ManifestSummary.read(in, key));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (JsonProcessingException e) {
+            throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
+                    + ": it does not parse (" + ManifestJson.problem(e) + "). HINT: the backup cannot be used; choose another "
+                    + "backup, or delete it", e);
+        } catch (IOException e) {
+            throw new StorageException("Cannot read backup manifest '" + key + "' in " + store.location(), e);
+        } catch (IllegalArgumentException | java.time.DateTimeException e) {
+            throw new IntegrityException("Backup manifest '" + key + "' holds an invalid value: " + e.getMessage(), e);
+        }
     }
 
     /**

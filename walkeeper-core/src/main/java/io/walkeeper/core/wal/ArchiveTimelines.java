@@ -6,7 +6,7 @@ import io.walkeeper.api.TimelineId;
 import io.walkeeper.api.WalGap;
 import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.api.WalTimeline;
-import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.ManifestSummary;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryDescriptor;
 import io.walkeeper.core.repo.RepositoryLayout;
@@ -111,8 +111,8 @@ final class ArchiveTimelines {
             }));
         }
         Map<Long, List<String>> backups = new TreeMap<>();
-        for (BackupManifest manifest : repository.manifests()) {
-            backups.computeIfAbsent(manifest.timeline().asLong(), t -> new ArrayList<>()).add(manifest.name());
+        for (ManifestSummary summary : repository.manifestSummaries()) {
+            backups.computeIfAbsent(summary.header().timeline().asLong(), t -> new ArrayList<>()).add(summary.name());
         }
         TreeSet<Long> timelines = new TreeSet<>(segments.keySet());
         timelines.addAll(histories);

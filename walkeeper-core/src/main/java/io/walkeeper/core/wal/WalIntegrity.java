@@ -7,6 +7,7 @@ import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.api.WalVerification;
 import io.walkeeper.api.WalVerification.Status;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.ManifestSummary;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 import io.walkeeper.core.repo.WalObject;
@@ -51,7 +52,7 @@ final class WalIntegrity {
         List<TimelineId> newer = timelines.stream().filter(t -> t > cluster.timeline().asLong()).map(TimelineId::of).toList();
         Status timelineStatus = newer.isEmpty() ? Status.OK : Status.WARNING;
 
-        BackupManifest oldest = repository.manifests().stream()
+        BackupManifest oldest = repository.manifestSummaries().stream().map(ManifestSummary::header)
                 .min(Comparator.comparing(BackupManifest::finishTime)).orElse(null);
         if (oldest == null) {
             return new WalVerification(Status.WARNING, timelineStatus, null, null, 0, List.of(), List.of(), cluster.timeline(),

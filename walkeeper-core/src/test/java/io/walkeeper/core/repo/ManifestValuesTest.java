@@ -67,6 +67,7 @@ class ManifestValuesTest {
         assertTrue(trusted.getMessage().contains("'" + KEY + "'") && trusted.getMessage().contains("field " + field + ":"),
                 trusted.getMessage());
         assertEquals(0, repo.manifests().size(), "a damaged manifest is left out of the list");
+        assertEquals(0, repo.manifestSummaries().size(), "and out of the streamed list");
     }
 
     @ParameterizedTest
