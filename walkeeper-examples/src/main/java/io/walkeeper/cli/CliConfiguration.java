@@ -84,7 +84,8 @@ public final class CliConfiguration {
      *     key is unknown
      */
     public static CliConfiguration load(Path explicitFile, HostEnvironment host) {
-        return new CliConfiguration(ConfigLayers.load(explicitFile, host, KEYS, CliConfiguration::isSecret));
+        return new CliConfiguration(ConfigLayers.load(explicitFile, host, KEYS, PROVIDERS.namespaces(),
+                PROVIDERS.settingKeys(), CliConfiguration::isSecret));
     }
 
     /**
@@ -206,6 +207,18 @@ public final class CliConfiguration {
             throw v.get().invalid("a codec name such as lz4, zstd, brotli, xz or none");
         }
         return codec.equals("lzma") ? "xz" : codec;
+    }
+
+    /**
+     * Returns the settings of the codec for new objects: the keys of its namespace in the file
+     * (e.g. {@code zstd.level}) and the environment variables it declares. Another codec's keys
+     * are not passed on.
+     *
+     * @return key to value
+     */
+    public Map<String, String> compressionSettings() {
+        String codec = compression();
+        return mapped(PROVIDERS.codecSettings(codec), List.of(codec + "."));
     }
 
     /**

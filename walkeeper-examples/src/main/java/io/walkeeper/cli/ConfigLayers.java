@@ -119,11 +119,14 @@ final class ConfigLayers {
      * @param explicitFile the file given with {@code --config}, or {@code null}
      * @param host the environment variables and home directory
      * @param known every key read, for the unknown-key check
+     * @param namespaces the prefixes of the settings providers declare: a key with a dot in a file must start with one
+     * @param namespacedKeys every setting providers declare, for the nearest-key hint
      * @param secret which keys are secrets
      * @return the layers
      * @throws ConfigurationException if a named file is missing or malformed, or a key is unknown
      */
-    static ConfigLayers load(Path explicitFile, HostEnvironment host, Set<String> known, Predicate<String> secret) {
+    static ConfigLayers load(Path explicitFile, HostEnvironment host, Set<String> known, Set<String> namespaces,
+            Set<String> namespacedKeys, Predicate<String> secret) {
         String configKey = CliKeys.CONFIG.name();
         Map<String, String> env = host.variables();
         List<String> notes = new ArrayList<>();
@@ -156,8 +159,15 @@ final class ConfigLayers {
         if (file != null) {
             file = file.toAbsolutePath().normalize();
             Path f = file;
-            Map<String, String> values = ConfigFile.read(file, origin, k -> known.contains(k) || PROVIDER_KEY.matcher(k).matches(),
-                    k -> unknown.check(k, "in " + f, known, false));
+            Map<String, String> values = ConfigFile.read(file, origin, k -> known.contains(k)
+                    || PROVIDER_KEY.matcher(k).matches() && namespaces.stream().anyMatch(k::startsWith),
+                    k -> {
+                        if (PROVIDER_KEY.matcher(k).matches()) {
+                            unknown.unknownNamespace(k, "in " + f, namespaces, namespacedKeys);
+                        } else {
+                            unknown.check(k, "in " + f, known, false);
+                        }
+                    });
             if (values.containsKey(configKey)) {
                 notes.add("Ignoring " + configKey + " in " + f + ": a configuration file cannot name another one");
                 values.remove(configKey);

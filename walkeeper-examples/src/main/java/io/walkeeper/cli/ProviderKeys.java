@@ -1,6 +1,8 @@
 package io.walkeeper.cli;
 
+import io.walkeeper.core.repo.Providers;
 import io.walkeeper.core.storage.StorageOptions;
+import io.walkeeper.spi.CompressionCodec;
 import io.walkeeper.spi.EncryptionProvider;
 import io.walkeeper.spi.Setting;
 import io.walkeeper.spi.StorageProvider;
@@ -16,7 +18,7 @@ import java.util.Set;
 
 /**
  * The settings the providers on the class path declare: each storage provider's, each encryption
- * provider's, and the engine's shared {@code storage.} options. The command-line tool loops over
+ * provider's, each codec's, and the engine's shared {@code storage.} options. The command-line tool loops over
  * these instead of knowing any provider, so a platform team's own provider (added with
  * {@code WALKEEPER_CLASSPATH}) gets its environment variables mapped without touching walkeeper.
  *
@@ -36,10 +38,12 @@ final class ProviderKeys {
 
     private final List<StorageProvider> storage;
     private final List<EncryptionProvider> encryption;
+    private final List<CompressionCodec> codecs;
 
-    private ProviderKeys(List<StorageProvider> storage, List<EncryptionProvider> encryption) {
+    private ProviderKeys(List<StorageProvider> storage, List<EncryptionProvider> encryption, List<CompressionCodec> codecs) {
         this.storage = List.copyOf(storage);
         this.encryption = List.copyOf(encryption);
+        this.codecs = List.copyOf(codecs);
     }
 
     /**
@@ -54,7 +58,9 @@ final class ProviderKeys {
         List<EncryptionProvider> encryption = new ArrayList<>();
         ServiceLoader.load(EncryptionProvider.class).forEach(encryption::add);
         encryption.sort(Comparator.comparing(EncryptionProvider::name));
-        return new ProviderKeys(storage, encryption);
+        List<CompressionCodec> codecs = new ArrayList<>(Providers.codecs());
+        codecs.sort(Comparator.comparing(CompressionCodec::name));
+        return new ProviderKeys(storage, encryption, codecs);
     }
 
     /**
@@ -94,7 +100,46 @@ final class ProviderKeys {
         for (EncryptionProvider p : encryption) {
             out.add(new Group("Encryption: " + p.name(), p.name() + ".", p.settings(), p.getClass()));
         }
+        for (CompressionCodec c : codecs) {
+            if (!c.settings().isEmpty()) {
+                out.add(new Group("Compression: " + c.name(), c.name() + ".", c.settings(), c.getClass()));
+            }
+        }
         return out;
+    }
+
+    /**
+     * Returns the namespaces of the declared settings: a key with a dot in a configuration file
+     * must start with one of them.
+     *
+     * @return prefixes such as {@code s3.}
+     */
+    Set<String> namespaces() {
+        Set<String> out = new java.util.TreeSet<>();
+        groups().forEach(g -> out.add(g.prefix()));
+        return out;
+    }
+
+    /**
+     * Returns every declared setting's key.
+     *
+     * @return keys such as {@code s3.region}
+     */
+    Set<String> settingKeys() {
+        Set<String> out = new java.util.TreeSet<>();
+        groups().forEach(g -> g.settings().forEach(s -> out.add(s.key())));
+        return out;
+    }
+
+    /**
+     * Returns the settings a codec declares.
+     *
+     * @param name the codec's name
+     * @return its settings; empty for a codec that is not on the class path
+     */
+    List<Setting> codecSettings(String name) {
+        return codecs.stream().filter(c -> c.name().equalsIgnoreCase(name)).findFirst().map(CompressionCodec::settings)
+                .orElse(List.of());
     }
 
     /**

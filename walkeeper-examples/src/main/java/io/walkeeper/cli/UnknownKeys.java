@@ -74,6 +74,22 @@ final class UnknownKeys {
         }
     }
 
+    /**
+     * Refuses a namespaced key whose namespace no provider on the class path declares: a typo in
+     * it ({@code opnpgp.public-key-path}, {@code s33.sse}) must not silently leave a setting off.
+     *
+     * @param key the key, e.g. {@code opnpgp.public-key-path}
+     * @param origin where it came from, for messages (never its value)
+     * @param namespaces the declared namespaces, e.g. {@code s3.}
+     * @param namespacedKeys the declared keys, for the nearest-key hint
+     */
+    void unknownNamespace(String key, String origin, Set<String> namespaces, Set<String> namespacedKeys) {
+        String nearest = namespacedKeys.stream().min(Comparator.comparingInt((String k) -> distance(key, k))
+                .thenComparing(k -> k)).filter(k -> distance(key, k) <= Math.max(3, k.length() / 3)).orElse(null);
+        errors.add(key + " (" + origin + ") is in no namespace the providers on the class path declare (" + String.join(
+                ", ", namespaces) + ")" + (nearest == null ? "" : "; did you mean " + nearest + "?"));
+    }
+
     /** @return the warnings, one line each */
     List<String> warnings() {
         return List.copyOf(warnings);

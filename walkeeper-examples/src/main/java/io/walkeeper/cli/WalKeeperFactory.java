@@ -44,7 +44,7 @@ final class WalKeeperFactory {
         URI storage = config.storage();
         WalKeeper.Builder b = WalKeeper.builder()
                 .storage(storage, config.storageSettings(storage))
-                .compression(config.compression());
+                .compression(config.compression(), config.compressionSettings());
         config.encryption().ifPresent(e -> b.encryption(e.provider(), e.settings()));
         config.concurrency().ifPresent(b::concurrency);
         config.partSize().ifPresent(b::partSizeThreshold);

@@ -160,7 +160,7 @@ class CliConfigurationTest {
         Path walg = file("walg.json", """
                 {"WALG_S3_PREFIX": "s3://bucket/cluster-a", "AWS_ENDPOINT": "http://127.0.0.1:9000",
                  "AWS_REGION": "eu-west-1", "AWS_S3_FORCE_PATH_STYLE": "true",
-                 "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "shh", "s3.sse": "AES256", "gs.project": "x"}
+                 "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "shh", "s3.sse": "AES256", "gcs.project-id": "x"}
                 """);
         CliConfiguration c = CliConfiguration.load(walg, host(Map.of()));
         URI storage = c.storage();
@@ -363,6 +363,27 @@ class CliConfigurationTest {
         ConfigurationException inFile = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(f, host(Map.of())));
         assertTrue(inFile.getMessage().contains("WALKEEPER_COMPRESION") && inFile.getMessage().contains(f.toString())
                 && inFile.getMessage().contains("WALKEEPER_COMPRESSION"), inFile.getMessage());
+    }
+
+    @Test
+    void aKeyInANamespaceNoProviderDeclaresIsAnErrorNamingTheNearestKey() throws IOException {
+        Path f = file("namespace.json", "{\"WALKEEPER_STORAGE\": \"file:///var/backups/pg\", "
+                + "\"opnpgp.public-key-path\": \"/etc/wk/pub.asc\"}");
+        ConfigurationException e = assertThrows(ConfigurationException.class, () -> CliConfiguration.load(f, host(Map.of())));
+        assertTrue(e.getMessage().contains("opnpgp.public-key-path") && e.getMessage().contains(f.toString())
+                && e.getMessage().contains("openpgp.public-key-path") && e.getMessage().contains("s3."), e.getMessage());
+        assertFalse(e.getMessage().contains("/etc/wk/pub.asc"), "values are not echoed: " + e.getMessage());
+    }
+
+    @Test
+    void theChosenCodecsSettingsComeFromItsNamespaceAndOtherCodecsAreLeftAlone() throws IOException {
+        Path f = file("codec.json", "{\"WALKEEPER_STORAGE\": \"file:///var/backups/pg\", \"WALKEEPER_COMPRESSION\": "
+                + "\"zstd\", \"zstd.level\": \"9\", \"xz.preset\": \"2\"}");
+        CliConfiguration c = CliConfiguration.load(f, host(Map.of()));
+        assertEquals("zstd", c.compression());
+        assertEquals(Map.of("zstd.level", "9"), c.compressionSettings());
+        assertEquals(Map.of(), CliConfiguration.load(null, host(Map.of("WALKEEPER_STORAGE", "file:///var/backups/pg")))
+                .compressionSettings());
     }
 
     @Test
