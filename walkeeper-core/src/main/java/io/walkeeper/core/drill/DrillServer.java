@@ -213,7 +213,8 @@ final class DrillServer {
 
     /**
      * Picks the lines that say why the server stopped: its FATAL and PANIC messages, and the
-     * errors the restore command printed.
+     * errors the restore command printed; not the refusals of the drill's own connection
+     * attempts while the server started.
      *
      * @param log the server log
      * @return at most five lines, without their time stamps
@@ -222,7 +223,10 @@ final class DrillServer {
         List<String> out = new ArrayList<>();
         for (String line : log.split("\n")) {
             String text = STAMP.matcher(line).replaceFirst("").replaceFirst("^\\[\\d+\\] ", "").strip();
-            if (text.startsWith("FATAL:") || text.startsWith("PANIC:") || text.startsWith("ERROR: ")) {
+            boolean polled = text.contains("the database system is starting up")
+                    || text.contains("the database system is not yet accepting connections")
+                    || text.contains("the database system is shutting down");
+            if (!polled && (text.startsWith("FATAL:") || text.startsWith("PANIC:") || text.startsWith("ERROR: "))) {
                 if (!out.contains(text)) {
                     out.add(text);
                 }
