@@ -170,8 +170,8 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
     }
 
     /**
-     * Writes backups as an aligned table; with {@code detail}, the last column is each backup's
-     * last drill ({@code backup-drill}): its outcome, when it ran, and the RTO it measured.
+     * Writes backups as an aligned table; with {@code detail}, the column before the labels is
+     * each backup's last drill ({@code backup-drill}): its outcome, when it ran, and the RTO it measured.
      *
      * @param backups the backups
      * @param detail add the detail columns
@@ -183,7 +183,7 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
                 "DATA SIZE", "STORED SIZE"));
         if (detail) {
             header.addAll(List.of("PARENT", "START SEGMENT", "STOP SEGMENT", "PG", "SYSTEM IDENTIFIER", "PERMANENT", "FILES",
-                    "PARTS", "DELTA PAGES", "CORRUPT PAGES", "LABELS", "LAST DRILL"));
+                    "PARTS", "DELTA PAGES", "CORRUPT PAGES", "LAST DRILL", "LABELS"));
         }
         List<List<String>> rows = new ArrayList<>();
         for (BackupInfo b : backups) {
@@ -194,9 +194,9 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
                 row.addAll(List.of(b.parent().orElse("-"), b.startWalSegment(), b.stopWalSegment(), pgVersion(b.pgVersionNum()),
                         b.systemIdentifierText(), b.permanent() ? "yes" : "no", Long.toString(b.fileCount()),
                         Integer.toString(b.partCount()), deltaPages(b), Integer.toString(b.corruptPages().size()),
+                        lastDrill(drills.get(b.name())),
                         new TreeMap<>(b.labels()).entrySet().stream()
-                                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")),
-                        lastDrill(drills.get(b.name()))));
+                                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))));
             }
             rows.add(row);
         }

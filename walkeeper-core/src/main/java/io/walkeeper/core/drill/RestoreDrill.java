@@ -35,10 +35,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One restore drill, phase by phase: {@link #select} the backup, the binaries and the OS account;
- * {@link #prepare} a private temporary directory; {@link #restore} the backup into it (every
- * tablespace mapped inside it too); {@link #startServer}; {@link #awaitPromotion}; {@link #inspect}
- * what recovery reached; {@link #check}; and, whatever happened, {@link #cleanUp}: stop the server,
+ * One restore drill, phase by phase: {@code select} the backup, the binaries and the OS account;
+ * {@code prepare} a private temporary directory; {@code restore} the backup into it (every
+ * tablespace mapped inside it too); {@code startServer}; {@code awaitPromotion}; {@code inspect}
+ * what recovery reached; {@code check}; and, whatever happened, {@code cleanUp}: stop the server,
  * remove the directory and wait for the processes that worked in it. Failures of the backup or of
  * recovery end in the report; only a request that cannot start throws.
  */
