@@ -39,8 +39,9 @@ import java.util.Optional;
  * {@code prepare} a private temporary directory; {@code restore} the backup into it (every
  * tablespace mapped inside it too); {@code startServer}; {@code awaitPromotion}; {@code inspect}
  * what recovery reached; {@code check}; and, whatever happened, {@code cleanUp}: stop the server,
- * remove the directory and wait for the processes that worked in it. Failures of the backup or of
- * recovery end in the report; only a request that cannot start throws.
+ * remove the directory and wait for the processes that worked in it (a shutdown hook does the same
+ * if the process is stopped during the drill). Failures of the backup or of recovery end in the
+ * report; only a request that cannot start throws.
  */
 public final class RestoreDrill {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreDrill.class);
@@ -59,8 +60,8 @@ public final class RestoreDrill {
     private RecoveryTarget target;
     private Path binDir;
     private OsAccount account;
-    private Path root;
-    private DrillServer server;
+    private volatile Path root;
+    private volatile DrillServer server;
     private String failure;
     private Duration restoreDuration;
     private Duration timeToConsistency;
@@ -71,6 +72,7 @@ public final class RestoreDrill {
     private TimelineId recoveredTimeline;
     private Instant lastTransaction;
     private List<String> restored = List.of();
+    private boolean cleanedUp;
 
     /**
      * Prepares a drill.
@@ -94,6 +96,8 @@ public final class RestoreDrill {
     public DrillReport run() {
         select();
         InterruptedException interrupted = null;
+        Thread hook = new Thread(this::cleanUp, "walkeeper-drill-clean-up");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             prepare();
             if (restore() && startServer() && awaitPromotion()) {
@@ -106,6 +110,11 @@ public final class RestoreDrill {
             fail("the drill could not use its directory " + root + ": " + e.getMessage());
         } finally {
             cleanUp();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or has run: it found everything clean
+            }
         }
         if (interrupted != null) {
             Thread.currentThread().interrupt();
@@ -323,8 +332,15 @@ public final class RestoreDrill {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
-    /** Stops the server, removes the directory, and waits for processes still working in it. */
-    private void cleanUp() {
+    /**
+     * Stops the server, removes the directory, and waits for processes still working in it. Runs
+     * once, at the end of the drill or from the shutdown hook when the process is stopped first.
+     */
+    private synchronized void cleanUp() {
+        if (cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
         if (server != null) {
             try {
                 server.stop(STOP_PATIENCE);
