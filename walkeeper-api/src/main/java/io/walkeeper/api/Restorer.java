@@ -1,5 +1,7 @@
 package io.walkeeper.api;
 
+import java.util.Map;
+
 /**
  * Restores a backup into a new data directory and configures recovery, so that starting
  * PostgreSQL there replays WAL from the archive up to the recovery target. Thread-safe.
@@ -55,5 +57,34 @@ public interface Restorer {
      */
     default VerificationResult verify(BackupSelector selector, boolean acceptUnsignedManifests) {
         return verify(selector);
+    }
+
+    /**
+     * Runs a restore drill: restores the selected backup into a new temporary directory, starts
+     * PostgreSQL on it (archiving off, no streaming, reachable only through a socket in that
+     * directory), waits for recovery to reach the target and for promotion, runs the checks, then
+     * stops the server and removes the directory, whatever happened. A drill that fails says why
+     * in its report; it throws only when it cannot start at all.
+     *
+     * @param request which backup, the recovery target, the binaries and the checks
+     * @return what the drill measured and found
+     * @throws NotFoundException if no backup matches the selector
+     * @throws ConfigurationException if no PostgreSQL binaries of the backup's major version are found
+     * @throws InvalidRequestException if this process is root and no OS account is given, or this
+     *     restorer cannot run drills
+     */
+    default DrillReport drill(DrillRequest request) {
+        throw new InvalidRequestException("Cannot run a restore drill: " + getClass().getName() + " does not run drills");
+    }
+
+    /**
+     * Reads the last drill report stored for each backup (see {@link DrillRequest#keepReport()}).
+     * A report that cannot be read is left out.
+     *
+     * @return backup name to its newest report; empty when none is stored
+     * @throws StorageException if the storage fails
+     */
+    default Map<String, DrillReport> lastDrills() {
+        return Map.of();
     }
 }

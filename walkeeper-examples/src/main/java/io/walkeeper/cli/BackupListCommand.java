@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupStatistics;
 import io.walkeeper.api.CorruptPage;
+import io.walkeeper.api.DrillReport;
 import io.walkeeper.core.WalKeeper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,9 +47,13 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
     public Integer call() {
         List<BackupInfo> backups;
         String location;
+        Map<String, DrillReport> drills = Map.of();
         try (WalKeeper wk = WalKeeperFactory.repository(root.configuration())) {
             backups = wk.backups().list();
             location = wk.store().location().toString();
+            if (detail && !json) {
+                drills = wk.restorer().lastDrills();
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -56,7 +61,7 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
         } else if (backups.isEmpty()) {
             spec.commandLine().getErr().println("No backups in " + location);
         } else {
-            out.print(table(backups, detail));
+            out.print(table(backups, detail, drills));
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
             corruptPageNotes(backups, detail).forEach(err::println);
@@ -161,11 +166,24 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
      * @return the table, one line per backup after a header
      */
     static String table(List<BackupInfo> backups, boolean detail) {
+        return table(backups, detail, Map.of());
+    }
+
+    /**
+     * Writes backups as an aligned table; with {@code detail}, the column before the labels is
+     * each backup's last drill ({@code backup-drill}): its outcome, when it ran, and the RTO it measured.
+     *
+     * @param backups the backups
+     * @param detail add the detail columns
+     * @param drills backup name to its last drill report
+     * @return the table, one line per backup after a header
+     */
+    static String table(List<BackupInfo> backups, boolean detail, Map<String, DrillReport> drills) {
         List<String> header = new ArrayList<>(List.of("NAME", "FINISHED (UTC)", "START LSN", "STOP LSN", "TL", "KIND",
                 "DATA SIZE", "STORED SIZE"));
         if (detail) {
             header.addAll(List.of("PARENT", "START SEGMENT", "STOP SEGMENT", "PG", "SYSTEM IDENTIFIER", "PERMANENT", "FILES",
-                    "PARTS", "DELTA PAGES", "CORRUPT PAGES", "LABELS"));
+                    "PARTS", "DELTA PAGES", "CORRUPT PAGES", "LAST DRILL", "LABELS"));
         }
         List<List<String>> rows = new ArrayList<>();
         for (BackupInfo b : backups) {
@@ -176,6 +194,7 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
                 row.addAll(List.of(b.parent().orElse("-"), b.startWalSegment(), b.stopWalSegment(), pgVersion(b.pgVersionNum()),
                         b.systemIdentifierText(), b.permanent() ? "yes" : "no", Long.toString(b.fileCount()),
                         Integer.toString(b.partCount()), deltaPages(b), Integer.toString(b.corruptPages().size()),
+                        lastDrill(drills.get(b.name())),
                         new TreeMap<>(b.labels()).entrySet().stream()
                                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))));
             }
@@ -183,6 +202,15 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
         }
         return TextTable.format(header, rows, h -> h.endsWith("SIZE") || h.endsWith("PAGES") || h.equals("FILES")
                 || h.equals("PARTS"));
+    }
+
+    /** A drill report in a cell: {@code PASSED 2026-12-06 19:50 RTO 3.1 s}, or "-" when the backup was never drilled. */
+    static String lastDrill(DrillReport d) {
+        if (d == null) {
+            return "-";
+        }
+        return (d.ok() ? "PASSED " : "FAILED ") + BackupFetchCommand.UTC.format(d.startedAt()).substring(0, 16)
+                + (d.timeToPromotion() == null ? "" : String.format(Locale.ROOT, " RTO %.1f s", d.timeToPromotion().toMillis() / 1000.0));
     }
 
     /** For a delta, the relation pages it stored out of those it scanned; "-" for a full backup. */

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                 "Settings come from --config FILE, else the file named by WALKEEPER_CONFIG, else ~/.walkeeper.json; "
                         + "environment variables override the file. A WAL-G .walg.json works as is."},
         subcommands = {WalPushCommand.class, WalFetchCommand.class, WalPrefetchCommand.class, BackupPushCommand.class, BackupFetchCommand.class,
-                BackupListCommand.class, BackupVerifyCommand.class, BackupMarkCommand.class, WalShowCommand.class, WalVerifyCommand.class, DeleteCommand.class, DemoCommand.class, SettingsCommand.class, CommandLine.HelpCommand.class},
+                BackupListCommand.class, BackupVerifyCommand.class, BackupMarkCommand.class, BackupDrillCommand.class, WalShowCommand.class, WalVerifyCommand.class, DeleteCommand.class, DemoCommand.class, SettingsCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "   0  success",
@@ -48,6 +48,8 @@ import java.util.concurrent.Callable;
                 "  11  interrupted; nothing was committed",
                 "  12  wal-verify only: a check warns (segments not archived yet, a newer timeline, no backup)",
                 "  13  wal-verify only: a check fails (archived WAL is lost)",
+                "  14  backup-drill only: the drill failed (the restored server did not come up, missed its target, "
+                        + "or a check failed)",
                 " 200  wal-fetch only: the WAL file is in the archive but cannot be used, or the archive cannot be read;",
                 "      above 125, so that PostgreSQL stops recovery instead of ending it early"
         })

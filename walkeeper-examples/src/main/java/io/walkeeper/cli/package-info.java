@@ -1,7 +1,7 @@
 /**
  * The {@code walkeeper} command-line tool: {@code wal-push}, {@code wal-fetch}, {@code wal-show},
  * {@code backup-push}, {@code backup-fetch}, {@code backup-list}, {@code backup-verify},
- * {@code backup-mark}, {@code delete}, {@code settings} and {@code demo}, with WAL-G's command names and flags. It is the only part of walkeeper that reads environment variables,
+ * {@code backup-mark}, {@code backup-drill}, {@code delete}, {@code settings} and {@code demo}, with WAL-G's command names and flags. It is the only part of walkeeper that reads environment variables,
  * prints, and exits; it maps its settings onto {@code WalKeeper.builder()}
  * (see {@link io.walkeeper.cli.CliConfiguration}).
  *
@@ -23,6 +23,8 @@
  *       server's or not empty ({@code INVALID_REQUEST})</li>
  *   <li>{@code 10} — conflict with another operation ({@code CONFLICT})</li>
  *   <li>{@code 11} — interrupted before it finished; nothing was committed ({@code INTERRUPTED})</li>
+ *   <li>{@code 12}, {@code 13} — {@code wal-verify} only: a check warns, a check fails</li>
+ *   <li>{@code 14} — {@code backup-drill} only: the drill ran and failed; its report names the cause</li>
  * </ul>
  * All codes stay within 1..125, which PostgreSQL reads as "not available" from a
  * {@code restore_command} and as "retry later" from an {@code archive_command}.

@@ -6,10 +6,12 @@ import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.BackupStatistics;
 import io.walkeeper.api.CorruptPage;
+import io.walkeeper.api.DrillReport;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.TimelineId;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +73,23 @@ class BackupListCommandTest {
         assertEquals("338 KiB", delta.get(header.indexOf("STORED SIZE")));
         assertEquals("no", delta.get(header.indexOf("PERMANENT")));
         assertEquals("LABELS", header.get(header.size() - 1), "labels stay the last column");
+    }
+
+    @Test
+    void detailShowsEachBackupsLastDrill() {
+        DrillReport passed = new DrillReport(BACKUP.name(), "latest", Instant.parse("2026-12-06T20:04:01Z"), null,
+                "15.10", Duration.ofSeconds(2), Duration.ofSeconds(8), Duration.ofMillis(20_260), Duration.ofSeconds(21),
+                null, null, null, 6, List.of());
+        List<String> detail = BackupListCommand.table(List.of(BACKUP, DELTA), true, Map.of(BACKUP.name(), passed))
+                .lines().toList();
+        List<String> header = List.of(detail.get(0).split("\\s{2,}"));
+        assertEquals("PASSED 2026-12-06 20:04 RTO 20.3 s",
+                List.of(detail.get(1).split("\\s{2,}")).get(header.indexOf("LAST DRILL")));
+        assertEquals("-", List.of(detail.get(2).split("\\s{2,}")).get(header.indexOf("LAST DRILL")));
+        DrillReport failed = new DrillReport(BACKUP.name(), "latest", Instant.parse("2026-12-06T20:05:59Z"),
+                "WAL segment 000000010000000000000009 is missing", null, Duration.ofSeconds(2), null, null,
+                Duration.ofSeconds(5), null, null, null, 0, List.of());
+        assertEquals("FAILED 2026-12-06 20:05", BackupListCommand.lastDrill(failed));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.walkeeper.core.backup;
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.NotFoundException;
+import io.walkeeper.api.RecoveryTarget;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.PermanenceMarks;
 import io.walkeeper.core.repo.Repository;
@@ -95,5 +96,22 @@ public final class BackupCatalogue {
         // chosen from summaries; the whole manifest, file list and all, is read for the one chosen
         return repository.readManifest(chosen.name()).orElseThrow(() -> new NotFoundException("Backup " + chosen.name()
                 + " in " + repository.store().location() + " was deleted while it was being chosen (HINT: run again)"));
+    }
+
+    /**
+     * The recovery target is given once: {@link BackupSelector#latest()} with a time or LSN
+     * target means the newest backup that finished before it (a backup that ends after the target
+     * cannot reach it; PostgreSQL would refuse to start).
+     *
+     * @param selector the backup asked for
+     * @param target the recovery target
+     * @return the selector that chooses the backup to restore
+     */
+    public static BackupSelector selectorFor(BackupSelector selector, RecoveryTarget target) {
+        if (selector.name() == null && selector.target() == null && (target.time() != null || target.lsn() != null)) {
+            BackupSelector before = BackupSelector.before(target);
+            return selector.labels().isEmpty() ? before : before.withLabels(selector.labels());
+        }
+        return selector;
     }
 }

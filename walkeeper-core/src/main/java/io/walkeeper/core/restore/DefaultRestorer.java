@@ -2,6 +2,8 @@ package io.walkeeper.core.restore;
 
 import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.BackupSelector;
+import io.walkeeper.api.DrillReport;
+import io.walkeeper.api.DrillRequest;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.NotFoundException;
@@ -14,6 +16,8 @@ import io.walkeeper.api.StorageException;
 import io.walkeeper.api.VerificationResult;
 import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.backup.BackupCatalogue;
+import io.walkeeper.core.drill.DrillReports;
+import io.walkeeper.core.drill.RestoreDrill;
 import io.walkeeper.core.io.ProgressTicker;
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
@@ -131,13 +135,7 @@ public final class DefaultRestorer implements Restorer {
      * after the target cannot reach it; PostgreSQL would refuse to start).
      */
     static BackupSelector selectorFor(RestoreRequest request) {
-        BackupSelector s = request.backup();
-        RecoveryTarget t = request.recoveryTarget();
-        if (s.name() == null && s.target() == null && (t.time() != null || t.lsn() != null)) {
-            BackupSelector before = BackupSelector.before(t);
-            return s.labels().isEmpty() ? before : before.withLabels(s.labels());
-        }
-        return s;
+        return BackupCatalogue.selectorFor(request.backup(), request.recoveryTarget());
     }
 
     /** A backup chosen by name must end before a time or LSN target, or recovery cannot reach the target. */
@@ -219,6 +217,16 @@ public final class DefaultRestorer implements Restorer {
             LOG.warn("Backup {} is not restorable: {}", manifest.name(), problems);
         }
         return result;
+    }
+
+    @Override
+    public DrillReport drill(DrillRequest request) {
+        return new RestoreDrill(repository, this, request).run();
+    }
+
+    @Override
+    public Map<String, DrillReport> lastDrills() {
+        return new DrillReports(repository).last();
     }
 
     private record LaidDown(Map<String, String> settings, long files, long bytes) {
