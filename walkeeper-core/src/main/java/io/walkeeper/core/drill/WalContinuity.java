@@ -4,6 +4,7 @@ import io.walkeeper.api.DrillCheck;
 import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
+import io.walkeeper.core.repo.WalObject;
 import io.walkeeper.spi.BlobInfo;
 
 import java.time.Duration;
@@ -86,10 +87,9 @@ final class WalContinuity {
 
     private static List<WalSegmentName> completeSegments(Repository repository, String timelineHex, long segmentSize) {
         try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.WAL_PREFIX + timelineHex)) {
-            return s.map(b -> b.key().substring(RepositoryLayout.WAL_PREFIX.length()))
-                    .filter(name -> name.length() >= 24 && name.substring(0, 24).matches("[0-9A-F]{24}")
-                            && (name.length() == 24 || name.charAt(24) == '.') && !name.startsWith(".partial", 24))
-                    .map(name -> WalSegmentName.parse(name.substring(0, 24), segmentSize))
+            // complete segments only: neither a .partial nor a backup history file stands in for one
+            return s.flatMap(b -> WalObject.of(b.key()).stream()).filter(o -> o.kind() == WalObject.Kind.SEGMENT)
+                    .map(o -> WalSegmentName.parse(o.segment(), segmentSize))
                     .toList();
         }
     }
