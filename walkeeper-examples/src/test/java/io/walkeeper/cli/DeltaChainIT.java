@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * delta to a restore point recorded between the second and the third: each restored cluster
  * must hold exactly the source's rows at its target, pass amcheck and pg_visibility's checks,
  * give the same answers by index-only scan (which trusts the visibility map) as by sequential
- * scan, and have no file of a relation that was dropped or rewritten before its backup.
+ * scan, and have no file of a relation that was dropped or rewritten before its backup. Parts
+ * are 1 MiB, so every large file a backup stores whole is stored in chunks.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeltaChainIT {
@@ -91,10 +92,14 @@ class DeltaChainIT {
         // rewrites every page of it (hint and visibility bits), at a moment no test can foresee
         source.execute("VACUUM");
 
+        // parts of 1 MiB: pgbench_accounts and every relation file over 1 MiB that a backup stores whole are
+        // stored in chunks, so the chain restores deltas over chunked files
         cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres")
-                .env("WALKEEPER_DELTA_MAX_STEPS", Integer.toString(MAX_STEPS));
+                .env("WALKEEPER_DELTA_MAX_STEPS", Integer.toString(MAX_STEPS)).env("WALKEEPER_PART_SIZE", "1048576");
         // the first backup of the repository: full, as there is nothing to take a delta of
         chain.add(DeltaItSupport.pushUnderLoad(cli, config, source));
+        assertTrue(Files.readString(repo.resolve("backups/" + chain.get(0) + ".json")).contains("\"chunks\""),
+                "the full backup stores pgbench_accounts in chunks");
 
         // 1: a new table with data
         source.execute("CREATE TABLE t_new(id int PRIMARY KEY, v text, n numeric)");

@@ -10,12 +10,21 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * Groups a backup's files into tar parts of about the threshold's size, in walk order, and writes
- * the parts in parallel ({@code part_0001}, {@code part_0002}, …).
+ * the parts in parallel ({@code part_0001}, {@code part_0002}, …). A file larger than the chunk
+ * size that is copied whole (every large file of a full backup, a new one in a delta) is cut into
+ * chunks, each a part of its own, so that the pieces of one large file are read, checked,
+ * compressed, hashed and uploaded on every worker at once, and restored the same way. Each worker
+ * holds one copy buffer, so memory does not grow with file sizes.
  */
 final class PartUploads {
+    /** The largest chunk of a file stored in pieces. */
+    static final long MAX_CHUNK = 64L << 20;
+    private static final long MIB = 1L << 20;
+
     private final Repository repository;
     private final BackupSettings settings;
 
@@ -29,19 +38,49 @@ final class PartUploads {
     }
 
     /**
-     * Files in order, a new group started before a file that would take the group past the
-     * threshold (a file larger than the threshold is a group of its own). Directories are left out.
+     * One part to write: files whole ({@code files}), or bytes {@code offset} to
+     * {@code offset + length} of {@code chunkOf}.
      */
-    static List<List<SourceFile>> plan(List<SourceFile> entries, long threshold) {
-        List<List<SourceFile>> plan = new ArrayList<>();
+    record Planned(List<SourceFile> files, SourceFile chunkOf, long offset, long length) {
+        static Planned whole(List<SourceFile> files) {
+            return new Planned(List.copyOf(files), null, 0, 0);
+        }
+
+        static Planned chunk(SourceFile file, long offset, long length) {
+            return new Planned(List.of(), file, offset, length);
+        }
+    }
+
+    /**
+     * The size of the chunks large files are cut into: the part size threshold, at most
+     * {@link #MAX_CHUNK}, in whole MiB (so that every chunk but a file's last holds whole pages).
+     */
+    static long chunkSize(long threshold) {
+        return Math.max(MIB, Math.min(threshold, MAX_CHUNK) / MIB * MIB);
+    }
+
+    /**
+     * Files in order, a new group started before a file that would take the group past the
+     * threshold (a file larger than the threshold is a group of its own). A file larger than
+     * {@code chunkSize} that {@code chunkable} accepts becomes one group per chunk instead.
+     * Directories are left out.
+     */
+    static List<Planned> plan(List<SourceFile> entries, long threshold, long chunkSize, Predicate<SourceFile> chunkable) {
+        List<Planned> plan = new ArrayList<>();
         List<SourceFile> current = new ArrayList<>();
         long currentSize = 0;
         for (SourceFile f : entries) {
             if (f.directory()) {
                 continue;
             }
+            if (f.size() > chunkSize && chunkable.test(f)) {
+                for (long offset = 0; offset < f.size(); offset += chunkSize) {
+                    plan.add(Planned.chunk(f, offset, Math.min(chunkSize, f.size() - offset)));
+                }
+                continue;
+            }
             if (!current.isEmpty() && currentSize + f.size() > threshold) {
-                plan.add(current);
+                plan.add(Planned.whole(current));
                 current = new ArrayList<>();
                 currentSize = 0;
             }
@@ -49,13 +88,17 @@ final class PartUploads {
             currentSize += f.size() + 512;
         }
         if (!current.isEmpty()) {
-            plan.add(current);
+            plan.add(Planned.whole(current));
         }
         return plan;
     }
 
     Result write(String prefix, List<SourceFile> entries, BackupContext context) {
-        List<List<SourceFile>> plan = plan(entries, settings.partSizeThreshold());
+        // a file the parent holds goes through the delta rules (changed pages, or unchanged), whole
+        Predicate<SourceFile> chunkable = f -> !context.delta() || context.parentFiles.get(f.archivePath()) == null
+                || context.parentFiles.get(f.archivePath()).isDirectory();
+        long threshold = settings.partSizeThreshold();
+        List<Planned> plan = plan(entries, threshold, chunkSize(threshold), chunkable);
         List<BackupManifest.Part> parts = new ArrayList<>();
         List<FileEntry> files = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), Math.max(1, plan.size())),
@@ -64,17 +107,35 @@ final class PartUploads {
             List<Future<PartWriter.Written>> futures = new ArrayList<>();
             for (int i = 0; i < plan.size(); i++) {
                 String partName = String.format("part_%04d", i + 1);
-                List<SourceFile> chunk = plan.get(i);
-                futures.add(pool.submit(() -> new PartWriter(repository, prefix, context).write(partName, chunk)));
+                Planned p = plan.get(i);
+                futures.add(pool.submit(() -> p.chunkOf() == null
+                        ? new PartWriter(repository, prefix, context).write(partName, p.files())
+                        : new PartWriter(repository, prefix, context).writeChunk(partName, p.chunkOf(), p.offset(), p.length())));
             }
             for (Future<PartWriter.Written> f : futures) {
                 PartWriter.Written w = Workers.await(f, "Writing a backup part", "no manifest was written");
                 parts.add(w.part());
-                files.addAll(w.files());
+                for (FileEntry e : w.files()) {
+                    addJoiningChunks(files, e);
+                }
             }
         } finally {
             Workers.stopAndWait(pool);
         }
         return new Result(parts, files);
+    }
+
+    /** Adds an entry; the next chunk of the file the last entry holds is joined to that entry. */
+    private static void addJoiningChunks(List<FileEntry> files, FileEntry e) {
+        FileEntry last = files.isEmpty() ? null : files.get(files.size() - 1);
+        if (e.chunks() == null || last == null || last.chunks() == null || !last.path().equals(e.path())) {
+            files.add(e);
+            return;
+        }
+        List<FileEntry.Chunk> chunks = new ArrayList<>(last.chunks());
+        chunks.addAll(e.chunks());
+        files.set(files.size() - 1, FileEntry.file(last.path()).size(last.size()).mode(last.mode()).mtime(last.mtime())
+                .part(last.part()).storage(last.storage()).entrySize(last.entrySize()).copiedAt(last.copiedAt())
+                .sha256(last.sha256()).chunks(chunks).build());
     }
 }

@@ -44,6 +44,11 @@ import java.util.Optional;
  * unless size and modification time show that the parent chain holds them as they are. A
  * relation file whose size and modification time are as the parent recorded them, and older
  * than the parent's start, is recorded as unchanged without being opened ({@link MtimeSkipRule}).
+ * The changed pages a delta's scan finds are kept as it reads them (up to a fixed amount per
+ * writer) and written from memory; only those past that amount are read again.
+ *
+ * <p>A piece of a large file ({@link #writeChunk}) is a part of its own, so that the pieces of
+ * one file are read, checked, compressed, hashed and uploaded by several writers at once.
  *
  * <p>Over 300 lines because reading, page checking, delta encoding and the tar stream of one
  * file interleave on the same buffer; the decisions about what to copy live in
@@ -52,6 +57,8 @@ import java.util.Optional;
 final class PartWriter {
     private static final Logger LOG = LoggerFactory.getLogger(PartWriter.class);
     private static final int BUFFER = 256 * 1024;
+    /** Changed pages a delta's scan keeps for writing, so that they are not read a second time. */
+    private static final int DELTA_PAGES_KEPT = 8 << 20;
     private static final String PG_CONTROL = "global/pg_control";
     /** A file modified this close to (or after) the time its copy began may have changed after it was read. */
     private static final long MTIME_MARGIN_SECONDS = 2;
@@ -90,6 +97,34 @@ final class PartWriter {
     }
 
     Written write(String partBaseName, List<SourceFile> files) {
+        return write(partBaseName, copy -> {
+            List<FileEntry> entries = new ArrayList<>();
+            for (SourceFile f : files) {
+                FileEntry e = copy.store(f);
+                if (e != null) {
+                    entries.add(e);
+                }
+            }
+            return entries;
+        });
+    }
+
+    /**
+     * Writes one piece of a large file, bytes {@code offset} to {@code offset + length}, as the
+     * only entry of a part of its own; the entry lists that one chunk, and the pieces of a file
+     * are joined into one entry when every part is stored.
+     */
+    Written writeChunk(String partBaseName, SourceFile file, long offset, long length) {
+        return write(partBaseName, copy -> List.of(copy.storeChunk(file, offset, length)));
+    }
+
+    /** What goes into one part's tar stream; run again from the start when the upload is retried. */
+    @FunctionalInterface
+    private interface Body {
+        List<FileEntry> copy(FileCopy copy) throws IOException;
+    }
+
+    private Written write(String partBaseName, Body body) {
         String key = repository.format().keyFor(partBaseName + ".tar");
         List<FileEntry> entries = new ArrayList<>();
         long[] sizes = new long[2];
@@ -106,13 +141,7 @@ final class PartWriter {
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(counting)) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                FileCopy copy = new FileCopy(tar, key, fig);
-                for (SourceFile f : files) {
-                    FileEntry e = copy.store(f);
-                    if (e != null) {
-                        entries.add(e);
-                    }
-                }
+                entries.addAll(body.copy(new FileCopy(tar, key, fig)));
                 tar.finish();
             }
             sizes[0] = counting.count;
@@ -143,6 +172,9 @@ final class PartWriter {
         private final byte[] buf = new byte[BUFFER];
         private final ByteBuffer bb = ByteBuffer.wrap(buf);
         private final byte[] page = new byte[context.blockSize];
+        /** The first changed pages of the file last scanned, in block order; allocated by the first delta. */
+        private byte[] kept;
+        private int keptPages;
 
         FileCopy(TarArchiveOutputStream tar, String partKey, Figures fig) {
             this.tar = tar;
@@ -260,6 +292,7 @@ final class PartWriter {
         }
 
         private Scan scan(FileChannel ch, SourceFile f, RelationFile rel, long parentBlocks) throws IOException {
+            keptPages = 0;
             long blocks = f.size() / blockSize;
             int[] keep = new int[(int) Math.min(blocks, 1024)];
             int kept = 0;
@@ -282,6 +315,7 @@ final class PartWriter {
                             keep = Arrays.copyOf(keep, Math.max(16, keep.length * 2));
                         }
                         keep[kept++] = (int) block;
+                        keepPage(off);
                     }
                 }
             }
@@ -322,17 +356,54 @@ final class PartWriter {
             return Pages.verify(b, off, blockSize, context.checksums && older, absolute);
         }
 
+        /**
+         * Stores bytes {@code offset} to {@code offset + length} of a large file as a tar entry
+         * of its path, pages checked as in a whole copy. A file that vanished before this piece
+         * was read is stored as zeros, as the rest of a file that shrank is: the other pieces
+         * may already be stored, and WAL replay removes or repairs the file.
+         */
+        FileEntry storeChunk(SourceFile f, long offset, long length) throws IOException {
+            Optional<RelationFile> rel = RelationFile.parse(f.archivePath());
+            RelationFile verify = rel.isPresent() && f.size() % blockSize == 0 ? rel.get() : null;
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(f.source(), StandardOpenOption.READ);
+            } catch (NoSuchFileException vanished) {
+                LOG.debug("{} vanished during the backup; storing bytes {} to {} as zeros", f.archivePath(), offset,
+                        offset + length);
+                ch = null;
+            }
+            try (FileChannel open = ch) {
+                writeRange(open, f, verify, offset, length, null);
+            }
+            if (offset == 0) {
+                fig.whole++;
+            }
+            return FileEntry.file(f.archivePath()).size(f.size()).mode(f.mode()).mtime(f.mtime()).part(partKey)
+                    .storage(FileEntry.Storage.WHOLE).entrySize(f.size()).copiedAt(context.backupStart)
+                    .chunks(List.of(new FileEntry.Chunk(partKey, offset, length))).build();
+        }
+
         private FileEntry writeWhole(FileChannel ch, SourceFile f, RelationFile verify) throws IOException {
-            TarArchiveEntry e = tarEntry(f, f.size());
-            tar.putArchiveEntry(e);
             MessageDigest sha = f.size() < BackupManifest.HASHED_BELOW ? sha256() : null;
-            long pos = 0;
-            while (pos < f.size()) {
+            writeRange(ch, f, verify, 0, f.size(), sha);
+            fig.whole++;
+            return entry(f, partKey, FileEntry.Storage.WHOLE, f.size(), context.backupStart,
+                    sha == null ? null : HexFormat.of().formatHex(sha.digest()));
+        }
+
+        /** Writes bytes {@code from} to {@code from + length} of a file as one tar entry ({@code ch} null: zeros). */
+        private void writeRange(FileChannel ch, SourceFile f, RelationFile verify, long from, long length,
+                                MessageDigest sha) throws IOException {
+            tar.putArchiveEntry(tarEntry(f, length));
+            long end = from + length;
+            long pos = from;
+            while (pos < end) {
                 interruptCheck(f);
-                int want = (int) Math.min(buf.length, f.size() - pos);
-                int got = readFully(ch, pos, want);
+                int want = (int) Math.min(buf.length, end - pos);
+                int got = ch == null ? 0 : readFully(ch, pos, want);
                 if (got < want) {
-                    LOG.debug("{} shrank during the backup; padding {} bytes with zeros", f.archivePath(), f.size() - pos - got);
+                    LOG.debug("{} shrank during the backup; padding {} bytes with zeros", f.archivePath(), end - pos - got);
                     Arrays.fill(buf, got, want, (byte) 0);
                 }
                 if (verify != null) {
@@ -347,15 +418,31 @@ final class PartWriter {
                 pos += want;
             }
             tar.closeArchiveEntry();
-            fig.whole++;
-            return entry(f, partKey, FileEntry.Storage.WHOLE, f.size(), context.backupStart,
-                    sha == null ? null : HexFormat.of().formatHex(sha.digest()));
         }
 
+        /** Keeps the changed page at {@code buf[off]} for {@link #writeDelta}, while there is room. */
+        private void keepPage(int off) {
+            if ((long) (keptPages + 1) * blockSize > DELTA_PAGES_KEPT) {
+                return;
+            }
+            if (kept == null) {
+                kept = new byte[DELTA_PAGES_KEPT];
+            }
+            System.arraycopy(buf, off, kept, keptPages * blockSize, blockSize);
+            keptPages++;
+        }
+
+        /** Writes the changed pages: those the scan kept as it read them, the rest read again. */
         private void writeDelta(FileChannel ch, SourceFile f, DeltaFile d) throws IOException {
             tar.putArchiveEntry(tarEntry(f, d.entrySize()));
             d.writeHeader(tar);
-            for (int block : d.blocks()) {
+            int[] blocks = d.blocks();
+            int fromScan = Math.min(keptPages, blocks.length);
+            if (fromScan > 0) {
+                tar.write(kept, 0, fromScan * blockSize);
+            }
+            for (int i = fromScan; i < blocks.length; i++) {
+                int block = blocks[i];
                 interruptCheck(f);
                 int got = readAt(ch, (long) block * blockSize, page);
                 if (got < blockSize) {

@@ -123,9 +123,10 @@ public record BackupManifest(
      * @throws IntegrityException if a required field is missing or the format is unknown
      */
     public BackupManifest validate(String key) {
-        if (formatVersion != RepositoryLayout.FORMAT_VERSION) {
+        if (formatVersion != RepositoryLayout.FORMAT_VERSION && formatVersion != RepositoryLayout.CHUNKED_FORMAT_VERSION) {
             throw new IntegrityException("Manifest '" + key + "' has format version " + formatVersion
-                    + "; this walkeeper reads version " + RepositoryLayout.FORMAT_VERSION + " (HINT: use a matching release)");
+                    + "; this walkeeper reads versions " + RepositoryLayout.FORMAT_VERSION + " and "
+                    + RepositoryLayout.CHUNKED_FORMAT_VERSION + " (HINT: use a matching release)");
         }
         if (name == null || kind == null || timeline == null || startLsn == null || stopLsn == null || parts == null
                 || files == null || backupLabel == null || systemIdentifier == null || startTime == null
@@ -145,7 +146,7 @@ public record BackupManifest(
         }
         java.util.Set<String> paths = new java.util.HashSet<>();
         for (FileEntry f : files) {
-            String problem = f == null ? "a null entry" : problemWith(f, partKeys);
+            String problem = f == null ? "a null entry" : problemWith(f, partKeys, formatVersion);
             if (problem == null && !paths.add(f.path())) {
                 problem = "'" + f.path() + "' twice";
             }
@@ -166,9 +167,10 @@ public record BackupManifest(
 
     /**
      * What is wrong with an entry, or {@code null}: a relative path of plain names, a type, a listed
-     * part (not checked when {@code partKeys} is {@code null}).
+     * part and chunks that cover the file (the parts are not checked when {@code partKeys} is
+     * {@code null}).
      */
-    static String problemWith(FileEntry f, java.util.Set<String> partKeys) {
+    static String problemWith(FileEntry f, java.util.Set<String> partKeys, int formatVersion) {
         String path = f.path();
         if (path == null || path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.length() > 4096
                 || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
@@ -190,6 +192,39 @@ public record BackupManifest(
                     && (f.part() == null || !partKeys.contains(f.part()))) {
                 return "'" + path + "' in a part it does not list";
             }
+            if (f.chunks() != null) {
+                return formatVersion < RepositoryLayout.CHUNKED_FORMAT_VERSION
+                        ? "'" + path + "' in chunks, which format version " + formatVersion + " cannot hold"
+                        : problemWithChunks(f, partKeys);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What is wrong with the chunks of a file, or {@code null}: a whole file, pieces in distinct
+     * listed parts that follow each other from offset 0 to the file's size, the first in the
+     * entry's part.
+     */
+    private static String problemWithChunks(FileEntry f, java.util.Set<String> partKeys) {
+        String path = f.path();
+        if (f.storageKind() != FileEntry.Storage.WHOLE || f.chunks().isEmpty()) {
+            return "'" + path + "' in chunks, which only a file stored whole can be";
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        long next = 0;
+        for (FileEntry.Chunk c : f.chunks()) {
+            if (c == null || c.part() == null || partKeys != null && !partKeys.contains(c.part()) || !seen.add(c.part())) {
+                return "'" + path + "' with a chunk in a part it does not list, or twice in one part";
+            }
+            if (c.offset() != next || c.length() <= 0 || c.length() > f.size() - next) {
+                return "'" + path + "' with a chunk at " + c.offset() + " of " + c.length() + " bytes where the file's "
+                        + "bytes from " + next + " of " + f.size() + " were due";
+            }
+            next += c.length();
+        }
+        if (next != f.size() || !f.chunks().get(0).part().equals(f.part())) {
+            return "'" + path + "' whose chunks do not cover its " + f.size() + " bytes from its part";
         }
         return null;
     }

@@ -309,7 +309,10 @@ public final class BackupManifestBuilder {
      * @return the manifest
      */
     public BackupManifest build() {
-        return new BackupManifest(formatVersion, name, kind, parent, timeline, startLsn, stopLsn, startWalSegment,
+        boolean chunked = files != null && files.stream().anyMatch(f -> f != null && f.chunks() != null);
+        int version = chunked && formatVersion == RepositoryLayout.FORMAT_VERSION
+                ? RepositoryLayout.CHUNKED_FORMAT_VERSION : formatVersion;
+        return new BackupManifest(version, name, kind, parent, timeline, startLsn, stopLsn, startWalSegment,
                 stopWalSegment, startTime, finishTime, pgVersionNum, systemIdentifier, dataChecksums, walSegmentSize,
                 blockSize, permanent, labels, backupLabel, tablespaceMap, tablespaces, compression, dataSize, storedSize,
                 parts, files, statistics, corruptPages);

@@ -1,6 +1,8 @@
 package io.walkeeper.core.repo;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * One file or directory of a backup, as its manifest lists it. Files are built with
@@ -21,9 +23,29 @@ import java.time.Instant;
  * @param sha256 hex SHA-256 of the file's content as the chain holds it, recorded for files under
  *     {@link BackupManifest#HASHED_BELOW} bytes stored whole (kept through unchanged entries); a
  *     delta compares such files by content; {@code null} otherwise
+ * @param chunks for a file stored whole in several parts, its pieces in file order, each a tar
+ *     entry of the file's path in its own part ({@link #part()} is then the first piece's part);
+ *     {@code null} when one part holds the file. A manifest listing chunks has format version
+ *     {@link RepositoryLayout#CHUNKED_FORMAT_VERSION}.
  */
 public record FileEntry(String path, Type type, long size, int mode, Instant mtime, String part, Storage storage,
-                        long entrySize, Instant copiedAt, String sha256) {
+                        long entrySize, Instant copiedAt, String sha256, List<Chunk> chunks) {
+
+    /** Copies the list of chunks (a {@code null} chunk, which only a damaged manifest holds, is kept for validation to refuse). */
+    public FileEntry {
+        chunks = chunks == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(chunks));
+    }
+
+    /**
+     * One piece of a file stored whole across several parts: bytes {@code offset} to
+     * {@code offset + length} of the file, a tar entry of the file's path in {@code part}.
+     *
+     * @param part the key of the part holding the piece, relative to the backup's prefix
+     * @param offset where the piece starts in the file
+     * @param length the piece's length, which is its tar entry's size
+     */
+    public record Chunk(String part, long offset, long length) {
+    }
 
     /** What an entry is; the manifest writes {@code file} or {@code dir}. */
     public enum Type {
@@ -114,7 +136,7 @@ public record FileEntry(String path, Type type, long size, int mode, Instant mti
      * @return the entry
      */
     public static FileEntry directory(String path, int mode, Instant mtime) {
-        return new FileEntry(path, Type.DIRECTORY, 0, mode, mtime, null, null, 0, null, null);
+        return new FileEntry(path, Type.DIRECTORY, 0, mode, mtime, null, null, 0, null, null, null);
     }
 
     /**
@@ -154,6 +176,24 @@ public record FileEntry(String path, Type type, long size, int mode, Instant mti
         return storageKind() == Storage.DELTA ? entrySize : size;
     }
 
+    /**
+     * Returns the piece of this file a part holds, when the file is stored in chunks.
+     *
+     * @param partKey the part's key relative to the backup's prefix
+     * @return the chunk that part holds, or empty when the file is not in chunks or not in that part
+     */
+    public Optional<Chunk> chunkIn(String partKey) {
+        if (chunks == null) {
+            return Optional.empty();
+        }
+        for (Chunk c : chunks) {
+            if (c != null && partKey.equals(c.part())) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Builds the entry of a regular file. Not thread-safe. */
     public static final class Builder {
         private final String path;
@@ -165,6 +205,7 @@ public record FileEntry(String path, Type type, long size, int mode, Instant mti
         private long entrySize;
         private Instant copiedAt;
         private String sha256;
+        private List<Chunk> chunks;
 
         private Builder(String path) {
             this.path = path;
@@ -259,12 +300,23 @@ public record FileEntry(String path, Type type, long size, int mode, Instant mti
         }
 
         /**
+         * Sets the pieces of a file stored whole across several parts.
+         *
+         * @param value the chunks in file order, or {@code null} when one part holds the file
+         * @return this builder
+         */
+        public Builder chunks(List<Chunk> value) {
+            chunks = value;
+            return this;
+        }
+
+        /**
          * Builds the entry.
          *
          * @return the entry
          */
         public FileEntry build() {
-            return new FileEntry(path, Type.FILE, size, mode, mtime, part, storage, entrySize, copiedAt, sha256);
+            return new FileEntry(path, Type.FILE, size, mode, mtime, part, storage, entrySize, copiedAt, sha256, chunks);
         }
     }
 }

@@ -50,6 +50,7 @@ public record ManifestSummary(BackupManifest header, long fileCount) {
         long fileCount = 0;
         Set<String> partsNamed = new HashSet<>();
         String badEntry = null;
+        boolean chunked = false;
         try (JsonParser p = Json.MAPPER.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new com.fasterxml.jackson.core.JsonParseException(p, "a manifest is a JSON object");
@@ -69,12 +70,18 @@ public record ManifestSummary(BackupManifest header, long fileCount) {
                 MappingIterator<FileEntry> entries = ENTRY_READER.readValues(p);
                 while (entries.hasNextValue()) {
                     FileEntry f = entries.nextValue();
-                    String problem = f == null ? "a null entry" : BackupManifest.problemWith(f, null);
+                    // the format version may come after the files: chunks are checked against it below
+                    String problem = f == null ? "a null entry"
+                            : BackupManifest.problemWith(f, null, RepositoryLayout.CHUNKED_FORMAT_VERSION);
                     if (problem != null && badEntry == null) {
                         badEntry = problem;
                     }
                     if (f != null && !f.isDirectory()) {
                         fileCount++;
+                    }
+                    if (f != null && f.type() == FileEntry.Type.FILE && f.chunks() != null) {
+                        chunked = true;
+                        f.chunks().forEach(c -> partsNamed.add(c.part()));
                     }
                     if (f != null && f.type() == FileEntry.Type.FILE && f.storageKind() != FileEntry.Storage.UNCHANGED) {
                         partsNamed.add(f.part());
@@ -86,6 +93,9 @@ public record ManifestSummary(BackupManifest header, long fileCount) {
             }
         }
         BackupManifest manifest = Json.MAPPER.treeToValue(header, BackupManifest.class).validate(key);
+        if (chunked && manifest.formatVersion() < RepositoryLayout.CHUNKED_FORMAT_VERSION && badEntry == null) {
+            badEntry = "files in chunks, which format version " + manifest.formatVersion() + " cannot hold";
+        }
         Set<String> listed = new HashSet<>();
         manifest.parts().forEach(part -> listed.add(part.key()));
         for (String part : partsNamed) {

@@ -9,6 +9,12 @@ package io.walkeeper.core.repo;
 public final class RepositoryLayout {
     /** The repository format this version writes and reads. */
     public static final int FORMAT_VERSION = 1;
+    /**
+     * The format version of a manifest that stores a file in chunks ({@link FileEntry#chunks()}),
+     * so that a release that cannot reassemble them refuses the backup by its version instead of
+     * misreading it. Manifests without chunks keep version {@link #FORMAT_VERSION}; both are read.
+     */
+    public static final int CHUNKED_FORMAT_VERSION = 2;
     /** The repository descriptor's key. */
     public static final String DESCRIPTOR = "walkeeper.json";
     /** The prefix of archived WAL. */

@@ -379,8 +379,15 @@ public final class DefaultRestorer implements Restorer {
     private static Map<String, Map<String, FileEntry>> byPart(BackupManifest m) {
         Map<String, Map<String, FileEntry>> byPart = new HashMap<>();
         for (FileEntry f : m.files()) {
-            if (!f.isDirectory() && f.part() != null) {
+            if (f.isDirectory() || f.part() == null) {
+                continue;
+            }
+            if (f.chunks() == null) {
                 byPart.computeIfAbsent(f.part(), k -> new HashMap<>()).put(f.path(), f);
+            } else {
+                for (FileEntry.Chunk c : f.chunks()) {
+                    byPart.computeIfAbsent(c.part(), k -> new HashMap<>()).put(f.path(), f);
+                }
             }
         }
         return byPart;

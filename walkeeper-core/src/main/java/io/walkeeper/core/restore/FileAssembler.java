@@ -14,8 +14,9 @@ import java.util.Map;
  * Puts files together from a chain of backups read newest first: each backup only fills the
  * blocks of each file that no newer backup wrote, so every block is written exactly once and a
  * file is finished as soon as one backup held it whole. Files are cut to the length the newest
- * backup recorded. A file is touched by one thread at a time (each backup holds a file in one
- * part, and backups are applied one after the other).
+ * backup recorded. Backups are applied one after the other; within one, a file is in one part,
+ * or in chunks of disjoint ranges in several parts that threads apply at once, so the record of
+ * the blocks written is guarded per file, and each thread writes (and syncs) its own range.
  */
 final class FileAssembler {
     private static final int BUFFER = 256 * 1024;
@@ -64,7 +65,12 @@ final class FileAssembler {
      */
     boolean needed(String path) {
         State s = files.get(path);
-        return s != null && !s.complete();
+        if (s == null) {
+            return false;
+        }
+        synchronized (s) {
+            return !s.complete();
+        }
     }
 
     /**
@@ -76,12 +82,29 @@ final class FileAssembler {
      * @throws IOException if reading or writing fails
      */
     void applyWhole(String path, InputStream in, long length) throws IOException {
+        applyRange(path, in, 0, length);
+    }
+
+    /**
+     * Fills the missing blocks of a file from one chunk of its whole contents.
+     *
+     * @param path the file
+     * @param in the chunk, exactly {@code length} bytes
+     * @param offset where the chunk starts in the file; a multiple of the block size
+     * @param length the length of the chunk
+     * @throws IOException if reading or writing fails
+     */
+    void applyRange(String path, InputStream in, long offset, long length) throws IOException {
+        if (offset % blockSize != 0) {
+            throw new IOException("a chunk of '" + path + "' starts at " + offset + ", not at a page boundary");
+        }
         State s = files.get(path);
         byte[] buf = new byte[BUFFER];
         try (BlockWriter.Target target = open(path, s)) {
-            long pos = 0;
-            while (pos < length) {
-                int n = (int) Math.min(buf.length, length - pos);
+            long end = offset + length;
+            long pos = offset;
+            while (pos < end) {
+                int n = (int) Math.min(buf.length, end - pos);
                 readFully(in, buf, n, path);
                 writeRuns(s, target, pos, buf, n);
                 pos += n;
@@ -111,10 +134,16 @@ final class FileAssembler {
         try (BlockWriter.Target target = open(path, s)) {
             for (int block : d.blocks()) {
                 readFully(in, page, blockSize, path);
-                if (block < s.blocks && !s.done.get(block)) {
+                boolean missing;
+                synchronized (s) {
+                    missing = block < s.blocks && !s.done.get(block);
+                }
+                if (missing) {
                     long pos = (long) block * blockSize;
                     target.write(pos, page, 0, (int) Math.min(blockSize, s.size - pos));
-                    s.done.set(block);
+                    synchronized (s) {
+                        s.done.set(block);
+                    }
                 }
             }
         }
@@ -130,7 +159,11 @@ final class FileAssembler {
         List<String> missing = new ArrayList<>();
         for (var e : files.entrySet()) {
             State s = e.getValue();
-            if (!s.complete()) {
+            boolean complete;
+            synchronized (s) {
+                complete = s.complete();
+            }
+            if (!complete) {
                 missing.add(e.getKey() + " (block " + s.done.nextClearBit(0) + " of " + s.blocks + ")");
             } else if (!s.created) {
                 open(e.getKey(), s).close();
@@ -142,7 +175,9 @@ final class FileAssembler {
 
     private BlockWriter.Target open(String path, State s) throws IOException {
         BlockWriter.Target t = writer.open(path);
-        s.created = true;
+        synchronized (s) {
+            s.created = true;
+        }
         return t;
     }
 
@@ -152,11 +187,15 @@ final class FileAssembler {
         int last = (int) Math.min(s.blocks, (pos + n + blockSize - 1) / blockSize); // exclusive
         int b = first;
         while (b < last) {
-            b = s.done.nextClearBit(b);
+            int end;
+            synchronized (s) {
+                b = s.done.nextClearBit(b);
+                int nextDone = s.done.nextSetBit(b);
+                end = Math.min(last, nextDone < 0 ? last : nextDone);
+            }
             if (b >= last) {
                 break;
             }
-            int end = Math.min(last, s.done.nextSetBit(b) < 0 ? last : s.done.nextSetBit(b));
             long from = (long) b * blockSize;
             long to = Math.min(Math.min((long) end * blockSize, s.size), pos + n);
             if (to <= from) {
@@ -169,7 +208,9 @@ final class FileAssembler {
             }
             long writeTo = partialLast ? from + (long) whole * blockSize : to;
             target.write(from, buf, (int) (from - pos), (int) (writeTo - from));
-            s.done.set(b, b + whole);
+            synchronized (s) {
+                s.done.set(b, b + whole);
+            }
             b += whole;
         }
     }

@@ -2,6 +2,7 @@ package io.walkeeper.core.restore;
 
 import io.walkeeper.api.ErrorCode;
 import io.walkeeper.api.IntegrityException;
+import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.io.DigestingInputStream;
@@ -23,7 +24,9 @@ import java.util.Map;
  * Downloads one part, checks its SHA-256 and size against the manifest, and hands the files it
  * holds to a {@link FileAssembler}. Only regular files the manifest lists for this part are
  * accepted: absolute paths, {@code ..}, links and devices in a tar stream are refused as hostile.
- * Entries the restore no longer needs are read past (the whole part is still verified).
+ * Entries the restore no longer needs are read past (the whole part is still verified). A part
+ * holding a chunk of a large file holds exactly that file's range the manifest records for it,
+ * and a failure names the file and the chunk.
  */
 final class PartExtractor {
     private static final int BUFFER = 256 * 1024;
@@ -65,16 +68,21 @@ final class PartExtractor {
     private long process(BackupManifest.Part part, boolean write) {
         String key = backupPrefix + part.key();
         DigestingInputStream digest;
-        try (InputStream raw = repository.store().get(key)) {
+        try (InputStream raw = get(key, part)) {
             digest = new DigestingInputStream(new BufferedInputStream(raw, BUFFER));
             try {
                 InputStream plain = repository.format().decode(key, digest);
                 TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(plain, BUFFER));
-                writeEntries(tar, key, write);
+                writeEntries(tar, key, part.key(), write);
                 plain.transferTo(OutputStream.nullOutputStream());
                 digest.drain();
             } catch (WalKeeperException e) {
-                throw io.walkeeper.core.repo.ObjectFormat.withObject(e, key);
+                WalKeeperException named = io.walkeeper.core.repo.ObjectFormat.withObject(e, key);
+                String held = chunkHeld(part);
+                if (held.isEmpty() || !(named instanceof IntegrityException)) {
+                    throw named;
+                }
+                throw new IntegrityException(named.getMessage() + held, named);
             } catch (IOException | RuntimeException e) {
                 if (StorageReadException.in(e)) {
                     throw new StorageException("Cannot read part '" + key + "' from " + repository.store().location()
@@ -90,18 +98,45 @@ final class PartExtractor {
         if (digest.count() != part.storedSize() || !sha.equals(part.sha256())) {
             throw new IntegrityException("Backup part '" + key + "' in " + repository.store().location() + " is corrupt: it has "
                     + digest.count() + " bytes with SHA-256 " + sha + " but the manifest recorded " + part.storedSize()
-                    + " bytes with SHA-256 " + part.sha256() + " (HINT: restore from another backup; the restore was undone)");
+                    + " bytes with SHA-256 " + part.sha256() + chunkHeld(part) + " (HINT: restore from another backup; the restore was undone)");
         }
         return digest.count();
+    }
+
+    /** Opens a part; a missing part that holds a chunk is a damaged backup, named by the file and chunk. */
+    private InputStream get(String key, BackupManifest.Part part) {
+        try {
+            return repository.store().get(key);
+        } catch (NotFoundException e) {
+            String held = chunkHeld(part);
+            if (held.isEmpty()) {
+                throw e;
+            }
+            throw new IntegrityException("Backup part '" + key + "' is missing from " + repository.store().location() + held
+                    + " (HINT: restore from another backup; the restore was undone)", e);
+        }
     }
 
     private IntegrityException corrupt(String key, BackupManifest.Part part, DigestingInputStream digest, Exception e) {
         return new IntegrityException("Backup part '" + key + "' in " + repository.store().location()
                 + " is corrupt: " + e.getMessage() + " (stored " + digest.count() + " bytes, manifest recorded "
-                + part.storedSize() + "; HINT: restore from another backup; the restore was undone)", e);
+                + part.storedSize() + chunkHeld(part) + "; HINT: restore from another backup; the restore was undone)", e);
     }
 
-    private void writeEntries(TarArchiveInputStream tar, String key, boolean write) throws IOException {
+    /** Names the chunk of a large file a part holds, e.g. {@code ; it holds chunk 2 of 10 of 'base/5/16397'...}, or nothing. */
+    private String chunkHeld(BackupManifest.Part part) {
+        for (FileEntry f : expected.values()) {
+            var chunk = f.chunkIn(part.key());
+            if (chunk.isPresent()) {
+                FileEntry.Chunk c = chunk.get();
+                return "; it holds chunk " + (f.chunks().indexOf(c) + 1) + " of " + f.chunks().size() + " of '" + f.path()
+                        + "', bytes " + c.offset() + " to " + (c.offset() + c.length());
+            }
+        }
+        return "";
+    }
+
+    private void writeEntries(TarArchiveInputStream tar, String key, String partKey, boolean write) throws IOException {
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
             if (Thread.currentThread().isInterrupted()) {
@@ -114,14 +149,22 @@ final class PartExtractor {
                 throw new IntegrityException("Backup part '" + key + "' holds an unexpected entry '" + name
                         + "' (type " + (char) e.getLinkFlag() + "): refusing to write it (HINT: the part was altered; restore from another backup)");
             }
-            if (e.getSize() != want.tarEntrySize()) {
+            FileEntry.Chunk chunk = want.chunkIn(partKey).orElse(null);
+            if (want.chunks() != null && chunk == null) {
+                throw new IntegrityException("Backup part '" + key + "' holds '" + name + "', which the manifest stores in "
+                        + "chunks of other parts: refusing to write it (HINT: the part was altered; restore from another backup)");
+            }
+            long size = chunk == null ? want.tarEntrySize() : chunk.length();
+            if (e.getSize() != size) {
                 throw new IntegrityException("Backup part '" + key + "' holds '" + name + "' with " + e.getSize()
-                        + " bytes, but the manifest recorded " + want.tarEntrySize());
+                        + " bytes, but the manifest recorded " + size);
             }
             if (!write || !assembler.needed(name)) {
                 continue; // the next entry is found by reading past this one: its bytes are still digested
             }
-            if (want.storageKind() == FileEntry.Storage.DELTA) {
+            if (chunk != null) {
+                assembler.applyRange(name, tar, chunk.offset(), chunk.length());
+            } else if (want.storageKind() == FileEntry.Storage.DELTA) {
                 assembler.applyDelta(name, tar, e.getSize(), want.size());
             } else {
                 assembler.applyWhole(name, tar, e.getSize());

@@ -44,6 +44,30 @@ public final class TestBackups {
      */
     public static BackupManifest take(Repository repo, Path data, String name, Lsn start, Instant backupStart,
                                       BackupManifest parent, int filesPerPart) throws IOException {
+        return take(repo, data, name, start, backupStart, parent, filesPerPart, 0);
+    }
+
+    /**
+     * Backs up a directory as a backup run does: files grouped into parts of about
+     * {@code partSize} bytes, written in parallel, a file larger than the chunk size that
+     * {@code partSize} implies cut into chunks, each a part of its own.
+     *
+     * @param repo where to store the backup
+     * @param data the data directory; must hold {@code global/pg_control}
+     * @param name the backup name
+     * @param start the backup's start LSN
+     * @param backupStart the backup's start time
+     * @param parent the parent of a delta, or {@code null} for a full backup
+     * @param partSize the part size threshold, at least 1 MiB
+     * @return the manifest written
+     */
+    public static BackupManifest takeInParts(Repository repo, Path data, String name, Lsn start, Instant backupStart,
+                                             BackupManifest parent, long partSize) throws IOException {
+        return take(repo, data, name, start, backupStart, parent, 0, partSize);
+    }
+
+    private static BackupManifest take(Repository repo, Path data, String name, Lsn start, Instant backupStart,
+                                       BackupManifest parent, int filesPerPart, long partSize) throws IOException {
         String prefix = RepositoryLayout.backupPrefix(name);
         Map<String, FileEntry> parentFiles = null;
         if (parent != null) {
@@ -77,7 +101,13 @@ public final class TestBackups {
             }
         }
         List<BackupManifest.Part> parts = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i += filesPerPart) {
+        if (partSize > 0) {
+            PartUploads.Result r = new PartUploads(repo, new BackupSettings(partSize, 2, java.time.Duration.ofSeconds(10), 0,
+                    io.walkeeper.api.DeltaOrigin.LATEST, java.time.Duration.ofSeconds(60))).write(prefix, sources, ctx);
+            parts.addAll(r.parts());
+            entries.addAll(r.files());
+        }
+        for (int i = 0; filesPerPart > 0 && i < sources.size(); i += filesPerPart) {
             PartWriter.Written w = new PartWriter(repo, prefix, ctx).write(String.format("part_%04d", i / filesPerPart + 1),
                     sources.subList(i, Math.min(sources.size(), i + filesPerPart)));
             parts.add(w.part());

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ManifestSummaryTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"full-manifest.json", "delta-manifest.json"})
+    @ValueSource(strings = {"full-manifest.json", "delta-manifest.json", "chunked-manifest.json"})
     void aSummaryDescribesTheBackupAsTheWholeManifestDoes(String name) throws IOException {
         BackupManifest whole = ManifestGoldenTest.read(name);
         ManifestSummary summary = ManifestSummary.read(new ByteArrayInputStream(ManifestGoldenTest.golden(name)), "backups/" + name);
