@@ -1,6 +1,7 @@
 package io.walkeeper.core.backup;
 
 import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.DeletionListener;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.RetentionPolicy;
@@ -39,6 +40,10 @@ final class Retention {
     }
 
     RetentionResult apply(RetentionPolicy policy, boolean dryRun) {
+        return apply(policy, dryRun, DeletionListener.NONE);
+    }
+
+    RetentionResult apply(RetentionPolicy policy, boolean dryRun, DeletionListener listener) {
         if (policy == null) {
             throw new InvalidRequestException("A retention policy is required");
         }
@@ -71,16 +76,21 @@ final class Retention {
                 repository.store().location(), plan.kept().size(), names(plan.kept()), what, plan.deleted().size(),
                 names(plan.deleted()), plan.walKeys().size(), plan.oldestKeptSegment());
         if (!dryRun) {
-            plan.deleted().forEach(this::deleteBackup);
+            DeletionReport report = new DeletionReport("retention", listener);
+            report.start(plan.deleted().isEmpty() ? "wal" : "backups", plan.deleted().size(), plan.deleted().size() + (long) plan.walKeys().size());
+            plan.deleted().forEach(b -> deleteBackup(b, report));
             for (int from = 0; from < plan.walKeys().size(); from += 1000) {
-                repository.store().delete(plan.walKeys().subList(from, Math.min(plan.walKeys().size(), from + 1000)));
+                List<String> batch = plan.walKeys().subList(from, Math.min(plan.walKeys().size(), from + 1000));
+                repository.store().delete(batch);
+                report.deleted("wal", 0, batch.size());
             }
+            report.finish();
         }
         return new RetentionResult(dryRun, plan.kept(), plan.deleted(), plan.oldestKeptSegment(), plan.walKeys().size(),
                 running.stream().map(BackupLease::name).toList(), expired);
     }
 
-    private void deleteBackup(BackupInfo b) {
+    private void deleteBackup(BackupInfo b, DeletionReport report) {
         // the manifest first: from then on the backup is not listed, whatever happens to its parts
         repository.store().delete(List.of(RepositoryLayout.manifestKey(b.name())));
         List<String> parts;
@@ -89,7 +99,9 @@ final class Retention {
         }
         parts.add(RepositoryLayout.manifestSignatureKey(b.name()));
         parts.add(RepositoryLayout.markKey(b.name()));
+        report.expect(parts.size());
         repository.store().delete(parts);
+        report.deleted("backups", 1, parts.size() + 1);
         LOG.info("Deleted backup {} ({} objects)", b.name(), parts.size() + 1);
     }
 
