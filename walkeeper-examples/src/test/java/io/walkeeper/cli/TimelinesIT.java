@@ -18,6 +18,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -109,6 +113,9 @@ class TimelinesIT {
                 awaitObject(repo, "00000002.history");
                 awaitObject(repo, cutSegment + ".partial");
                 assertFalse(hasObject(repo, cutSegment), "the primary has not archived " + cutSegment + " yet");
+                CliHarness.Result onlyPartial = cli.run("--config", config.toString(), "wal-fetch", cutSegment,
+                        base.resolve("only-partial").toString());
+                assertEquals(WAL_FETCH_NOT_FOUND, onlyPartial.exitCode(), "a .partial is no complete segment: " + onlyPartial);
                 history = Files.readString(promotedDir.resolve("pg_wal/00000002.history"));
 
                 // the old primary goes on and archives the segment complete: rows timeline 2 never sees
@@ -153,36 +160,77 @@ class TimelinesIT {
         assertFalse(Arrays.equals(salvaged, Files.readAllBytes(fetched.resolve("complete"))),
                 "wal-fetch " + cutSegment + " gives the complete segment, not the .partial");
 
-        // (a) the latest point: timeline 2, found through the archived history file
-        try (PostgresCluster r = restore(bin, base.resolve("latest"), config)) {
-            assertEquals(latest, r.fingerprint());
-            assertEquals(200 + 200, r.queryLong("SELECT count(*) FROM rows"));
-            assertTrue(r.logTail(400).contains("restored log file \"00000002.history\" from archive"), r.logTail(60));
+        long restoresFrom = System.nanoTime();
+        // four restores of the one backup, side by side: each waits mostly on its wal-fetch calls
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> checks = new ArrayList<>();
+            // (a) the latest point: timeline 2, found through the archived history file
+            checks.add(pool.submit(() -> {
+                try (PostgresCluster r = restore(bin, base.resolve("latest"), config)) {
+                    assertEquals(latest, r.fingerprint());
+                    assertEquals(200 + 200, r.queryLong("SELECT count(*) FROM rows"));
+                    assertTrue(r.logTail(400).contains("restored log file \"00000002.history\" from archive"), r.logTail(60));
+                }
+                return null;
+            }));
+            // (b) a restore point on timeline 1 before the switch, staying on the backup's timeline
+            checks.add(pool.submit(() -> {
+                try (PostgresCluster r = restore(bin, base.resolve("before-switch"), config, "--recovery-target-name",
+                        "tl1_before_switch", "--recovery-target-timeline", "current", "--recovery-target-action", "promote")) {
+                    assertEquals(beforeSwitch, r.fingerprint());
+                    assertEquals(100, r.queryLong("SELECT count(*) FROM rows"));
+                }
+                return null;
+            }));
+            // (b') the old primary's last restore point on timeline 1: only the complete segment holds it
+            checks.add(pool.submit(() -> {
+                try (PostgresCluster r = restore(bin, base.resolve("old-primary"), config, "--recovery-target-name",
+                        "tl1_old_primary", "--recovery-target-timeline", "1", "--recovery-target-action", "promote")) {
+                    assertEquals(oldPrimary, r.fingerprint());
+                    assertEquals(0, r.queryLong("SELECT count(*) FROM rows WHERE tl = 2"));
+                    assertTrue(r.logTail(400).contains("restored log file \"" + cutSegment + "\" from archive"), r.logTail(60));
+                }
+                return null;
+            }));
+            // (c) a time on timeline 2
+            checks.add(pool.submit(() -> {
+                try (PostgresCluster r = restore(bin, base.resolve("on-two"), config, "--recovery-target-time", tl2Time,
+                        "--recovery-target-action", "promote")) {
+                    assertEquals(atTimeOnTwo, r.fingerprint());
+                    assertEquals(0, r.queryLong("SELECT count(*) FROM rows WHERE id > 1000 AND tl = 1"));
+                }
+                return null;
+            }));
+            for (Future<?> check : checks) {
+                try {
+                    check.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new AssertionError(e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        // (b) a restore point on timeline 1 before the switch, staying on the backup's timeline
-        try (PostgresCluster r = restore(bin, base.resolve("before-switch"), config, "--recovery-target-name",
-                "tl1_before_switch", "--recovery-target-timeline", "current", "--recovery-target-action", "promote")) {
-            assertEquals(beforeSwitch, r.fingerprint());
-            assertEquals(100, r.queryLong("SELECT count(*) FROM rows"));
-        }
-        // (b') the old primary's last restore point on timeline 1: only the complete segment holds it
-        try (PostgresCluster r = restore(bin, base.resolve("old-primary"), config, "--recovery-target-name",
-                "tl1_old_primary", "--recovery-target-timeline", "1", "--recovery-target-action", "promote")) {
-            assertEquals(oldPrimary, r.fingerprint());
-            assertEquals(0, r.queryLong("SELECT count(*) FROM rows WHERE tl = 2"));
-            assertTrue(r.logTail(400).contains("restored log file \"" + cutSegment + "\" from archive"), r.logTail(60));
-        }
-        // (c) a time on timeline 2
-        try (PostgresCluster r = restore(bin, base.resolve("on-two"), config, "--recovery-target-time", tl2Time,
-                "--recovery-target-action", "promote")) {
-            assertEquals(atTimeOnTwo, r.fingerprint());
-            assertEquals(0, r.queryLong("SELECT count(*) FROM rows WHERE id > 1000 AND tl = 1"));
-        }
+        // the history files stay; the progress of a confirmed delete goes to standard error
+        CliHarness.Result garbage = cli.run("--config", config.toString(), "delete", "garbage", "--confirm", "--progress");
+        assertEquals(0, garbage.exitCode(), garbage.toString());
+        assertTrue(garbage.stderr().lines().anyMatch(l -> l.startsWith("delete garbage (") && l.contains("done in")),
+                garbage.toString());
+        assertTrue(hasObject(repo, "00000002.history"));
+        System.out.printf("TimelinesIT: PostgreSQL %d: scenario %d ms, restores %d ms%n", major,
+                (restoresFrom - started) / 1_000_000, (System.nanoTime() - restoresFrom) / 1_000_000);
         System.out.printf("TimelinesIT: PostgreSQL %d in %d ms%n", major, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Restores the latest backup with the given recovery options, starts it unarchived and waits for its promotion. */
-    private PostgresCluster restore(Path bin, Path dest, Path config, String... options) throws Exception {
+    private PostgresCluster restore(Path bin, Path dir, Path config, String... options) throws Exception {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path dest = dir.resolve("data"); // one directory each: the server log goes beside the data directory
         List<String> args = new ArrayList<>(List.of("--config", config.toString(), "backup-fetch", dest.toString(), "LATEST"));
         args.addAll(List.of(options));
         CliHarness.Result fetch = cli.run(args.toArray(String[]::new));
