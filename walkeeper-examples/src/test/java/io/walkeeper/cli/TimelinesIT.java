@@ -139,32 +139,34 @@ class TimelinesIT {
         }
         assertTrue(history.startsWith("1\t"), history);
 
-        // wal-fetch: history files, a missing one, and the complete segment beside its .partial
-        Path fetched = Files.createDirectories(base.resolve("fetched"));
-        CliHarness.Result h = cli.run("--config", config.toString(), "wal-fetch", "00000002.history",
-                fetched.resolve("h").toString());
-        assertEquals(0, h.exitCode(), h.toString());
-        assertEquals(history, Files.readString(fetched.resolve("h")));
-        CliHarness.Result missing = cli.run("--config", config.toString(), "wal-fetch", "00000003.history",
-                fetched.resolve("missing").toString());
-        assertEquals(WAL_FETCH_NOT_FOUND, missing.exitCode(), missing.toString());
-        assertFalse(Files.exists(fetched.resolve("missing")));
-        CliHarness.Result partial = cli.run("--config", config.toString(), "wal-fetch", cutSegment + ".partial",
-                fetched.resolve("partial").toString());
-        assertEquals(0, partial.exitCode(), partial.toString());
-        assertTrue(Arrays.equals(salvaged, Files.readAllBytes(fetched.resolve("partial"))),
-                "the .partial is the cut segment as the promoted server had it");
-        CliHarness.Result complete = cli.run("--config", config.toString(), "wal-fetch", cutSegment,
-                fetched.resolve("complete").toString());
-        assertEquals(0, complete.exitCode(), complete.toString());
-        assertFalse(Arrays.equals(salvaged, Files.readAllBytes(fetched.resolve("complete"))),
-                "wal-fetch " + cutSegment + " gives the complete segment, not the .partial");
-
         long restoresFrom = System.nanoTime();
-        // four restores of the one backup, side by side: each waits mostly on its wal-fetch calls
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        // the wal-fetch checks and four restores of the one backup, side by side
+        ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
             List<Future<?>> checks = new ArrayList<>();
+            // wal-fetch: history files, a missing one, and the complete segment beside its .partial
+            checks.add(pool.submit(() -> {
+                Path fetched = Files.createDirectories(base.resolve("fetched"));
+                CliHarness.Result h = cli.run("--config", config.toString(), "wal-fetch", "00000002.history",
+                        fetched.resolve("h").toString());
+                assertEquals(0, h.exitCode(), h.toString());
+                assertEquals(history, Files.readString(fetched.resolve("h")));
+                CliHarness.Result missing = cli.run("--config", config.toString(), "wal-fetch", "00000003.history",
+                        fetched.resolve("missing").toString());
+                assertEquals(WAL_FETCH_NOT_FOUND, missing.exitCode(), missing.toString());
+                assertFalse(Files.exists(fetched.resolve("missing")));
+                CliHarness.Result partial = cli.run("--config", config.toString(), "wal-fetch", cutSegment + ".partial",
+                        fetched.resolve("partial").toString());
+                assertEquals(0, partial.exitCode(), partial.toString());
+                assertTrue(Arrays.equals(salvaged, Files.readAllBytes(fetched.resolve("partial"))),
+                        "the .partial is the cut segment as the promoted server had it");
+                CliHarness.Result complete = cli.run("--config", config.toString(), "wal-fetch", cutSegment,
+                        fetched.resolve("complete").toString());
+                assertEquals(0, complete.exitCode(), complete.toString());
+                assertFalse(Arrays.equals(salvaged, Files.readAllBytes(fetched.resolve("complete"))),
+                        "wal-fetch " + cutSegment + " gives the complete segment, not the .partial");
+                return null;
+            }));
             // (a) the latest point: timeline 2, found through the archived history file
             checks.add(pool.submit(() -> {
                 try (PostgresCluster r = restore(bin, base.resolve("latest"), config)) {
@@ -223,7 +225,6 @@ class TimelinesIT {
         assertTrue(hasObject(repo, "00000002.history"));
         System.out.printf("TimelinesIT: PostgreSQL %d: scenario %d ms, restores %d ms%n", major,
                 (restoresFrom - started) / 1_000_000, (System.nanoTime() - restoresFrom) / 1_000_000);
-        System.out.printf("TimelinesIT: PostgreSQL %d in %d ms%n", major, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Restores the latest backup with the given recovery options, starts it unarchived and waits for its promotion. */
