@@ -73,6 +73,19 @@ public interface BackupRepository {
     RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun);
 
     /**
+     * Applies a retention policy as {@link #applyRetention(RetentionPolicy, boolean)} does, reporting
+     * the deletion's progress. This default ignores the listener.
+     *
+     * @param policy what to keep
+     * @param dryRun {@code true} to only report what would be deleted (then no event is sent)
+     * @param listener receives {@link DeletionProgress} events with operation {@code retention}
+     * @return what was (or would be) deleted and kept
+     */
+    default RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun, DeletionListener listener) {
+        return applyRetention(policy, dryRun);
+    }
+
+    /**
      * Deletes every backup and every archived WAL object (history files too), manifests first;
      * the repository itself (its descriptor) stays, so the cluster can archive and back up into
      * it again. Refused while a backup is running, and while permanent backups exist unless
@@ -85,6 +98,19 @@ public interface BackupRepository {
      * @throws StorageException if the repository cannot be listed or an object cannot be deleted
      */
     RetentionResult deleteEverything(boolean force, boolean dryRun);
+
+    /**
+     * Deletes everything as {@link #deleteEverything(boolean, boolean)} does, reporting the
+     * deletion's progress. This default ignores the listener.
+     *
+     * @param force {@code true} to delete permanent backups too
+     * @param dryRun {@code true} to only report what would be deleted (then no event is sent)
+     * @param listener receives {@link DeletionProgress} events with operation {@code everything}
+     * @return what was (or would be) deleted
+     */
+    default RetentionResult deleteEverything(boolean force, boolean dryRun, DeletionListener listener) {
+        return deleteEverything(force, dryRun);
+    }
 
     /**
      * Deletes what no backup needs and nothing lists: the objects of backups that never got a
@@ -100,6 +126,18 @@ public interface BackupRepository {
      * @throws StorageException if the repository cannot be listed or an object cannot be deleted
      */
     GarbageResult collectGarbage(boolean dryRun);
+
+    /**
+     * Collects garbage as {@link #collectGarbage(boolean)} does, reporting the deletion's progress.
+     * This default ignores the listener.
+     *
+     * @param dryRun {@code true} to only report what would be deleted (then no event is sent)
+     * @param listener receives {@link DeletionProgress} events with operation {@code garbage}
+     * @return what was (or would be) deleted
+     */
+    default GarbageResult collectGarbage(boolean dryRun, DeletionListener listener) {
+        return collectGarbage(dryRun);
+    }
 
     /**
      * Makes a backup permanent, so that retention never deletes it, or ordinary again. Marking a

@@ -6,6 +6,7 @@ import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.Restorer;
 import io.walkeeper.api.WalArchiver;
+import io.walkeeper.api.WalProgressListener;
 import io.walkeeper.core.backup.BackupSettings;
 import io.walkeeper.core.backup.DefaultBackupRepository;
 import io.walkeeper.core.repo.ObjectFormat;
@@ -74,7 +75,7 @@ public final class WalKeeper implements AutoCloseable {
         EncryptionProvider encryption = b.encryption == null ? null : Providers.encryption(b.encryption);
         StreamCipher cipher = encryption == null ? null : encryption.configure(b.encryptionSettings);
         this.repository = new Repository(store, new ObjectFormat(codec, encryption, cipher, Providers.codecs()));
-        this.walArchiver = new DefaultWalArchiver(repository);
+        this.walArchiver = new DefaultWalArchiver(repository, b.walListener);
         this.backups = new DefaultBackupRepository(repository, b.connection, b.dataDirectory,
                 new BackupSettings(b.partSizeThreshold, b.concurrency, b.walArchiveTimeout,
                         b.deltaMaxSteps, b.deltaOrigin, b.backupLeaseTimeout));
@@ -144,6 +145,7 @@ public final class WalKeeper implements AutoCloseable {
         private int deltaMaxSteps;
         private DeltaOrigin deltaOrigin = DeltaOrigin.LATEST;
         private Map<String, String> storageOptions = Map.of();
+        private WalProgressListener walListener = WalProgressListener.NONE;
 
         private Builder() {
         }
@@ -166,6 +168,7 @@ public final class WalKeeper implements AutoCloseable {
             b.deltaMaxSteps = deltaMaxSteps;
             b.deltaOrigin = deltaOrigin;
             b.storageOptions = storageOptions;
+            b.walListener = walListener;
             return b;
         }
 
@@ -329,6 +332,18 @@ public final class WalKeeper implements AutoCloseable {
          */
         public Builder deltaOrigin(DeltaOrigin origin) {
             this.deltaOrigin = Objects.requireNonNull(origin, "origin");
+            return this;
+        }
+
+        /**
+         * Sets who hears of each WAL file the {@link WalKeeper#walArchiver()} archives, fetches or
+         * prefetches, with running totals per operation (for metrics).
+         *
+         * @param listener the listener; {@link WalProgressListener#NONE} (the default) for none
+         * @return this builder
+         */
+        public Builder walListener(WalProgressListener listener) {
+            this.walListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

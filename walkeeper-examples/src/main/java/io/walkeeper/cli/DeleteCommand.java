@@ -1,6 +1,7 @@
 package io.walkeeper.cli;
 
 import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.DeletionListener;
 import io.walkeeper.api.GarbageResult;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.RecoveryTarget;
@@ -62,6 +63,10 @@ public final class DeleteCommand implements Callable<Integer> {
     @Option(names = "--newer-than", paramLabel = "AGE", description = "with retain: also keep backups younger than AGE")
     String newerThan;
 
+    @Option(names = "--progress", negatable = true, description = "with --confirm: show progress on standard error "
+            + "(default: only when it is a terminal; --no-progress never)")
+    Boolean progress;
+
     @Override
     public Integer call() {
         String target = args.get(0).toLowerCase(Locale.ROOT);
@@ -69,6 +74,7 @@ public final class DeleteCommand implements Callable<Integer> {
             throw new InvalidRequestException("--after and --newer-than go with delete retain only");
         }
         PrintWriter out = spec.commandLine().getOut();
+        DeletionListener listener = CliDeletionProgress.choose(progress, spec.commandLine().getErr());
         try (WalKeeper wk = WalKeeperFactory.repository(root.configuration())) {
             String location = wk.store().location().toString();
             switch (target) {
@@ -78,16 +84,16 @@ public final class DeleteCommand implements Callable<Integer> {
                         throw new InvalidRequestException("delete everything takes only FORCE (usage: delete everything "
                                 + "[FORCE] [--confirm])");
                     }
-                    print(out, location, wk.backups().deleteEverything(force, !confirm));
+                    print(out, location, wk.backups().deleteEverything(force, !confirm, listener));
                 }
                 case "garbage" -> {
                     if (args.size() > 1) {
                         throw new InvalidRequestException("delete garbage takes no argument (usage: delete garbage [--confirm])");
                     }
-                    print(out, location, wk.backups().collectGarbage(!confirm));
+                    print(out, location, wk.backups().collectGarbage(!confirm, listener));
                 }
                 default -> print(out, location, wk.backups().applyRetention(policy(args, after, newerThan, Clock.systemUTC()),
-                        !confirm));
+                        !confirm, listener));
             }
         }
         out.flush();

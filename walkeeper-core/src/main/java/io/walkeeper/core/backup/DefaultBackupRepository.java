@@ -5,6 +5,7 @@ import io.walkeeper.api.BackupRepository;
 import io.walkeeper.api.BackupRequest;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.ConfigurationException;
+import io.walkeeper.api.DeletionListener;
 import io.walkeeper.api.GarbageResult;
 import io.walkeeper.api.ProgressListener;
 import io.walkeeper.api.RetentionPolicy;
@@ -67,17 +68,32 @@ public final class DefaultBackupRepository implements BackupRepository {
 
     @Override
     public RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun) {
-        return new Retention(repository, catalogue, settings.leaseTimeout()).apply(policy, dryRun);
+        return applyRetention(policy, dryRun, DeletionListener.NONE);
+    }
+
+    @Override
+    public RetentionResult applyRetention(RetentionPolicy policy, boolean dryRun, DeletionListener listener) {
+        return new Retention(repository, catalogue, settings.leaseTimeout()).apply(policy, dryRun, listener);
     }
 
     @Override
     public RetentionResult deleteEverything(boolean force, boolean dryRun) {
-        return cleanup().everything(force, dryRun);
+        return deleteEverything(force, dryRun, DeletionListener.NONE);
+    }
+
+    @Override
+    public RetentionResult deleteEverything(boolean force, boolean dryRun, DeletionListener listener) {
+        return cleanup().everything(force, dryRun, listener);
     }
 
     @Override
     public GarbageResult collectGarbage(boolean dryRun) {
-        return cleanup().garbage(dryRun, new Retention(repository, catalogue, settings.leaseTimeout()));
+        return collectGarbage(dryRun, DeletionListener.NONE);
+    }
+
+    @Override
+    public GarbageResult collectGarbage(boolean dryRun, DeletionListener listener) {
+        return cleanup().garbage(dryRun, new Retention(repository, catalogue, settings.leaseTimeout()), listener);
     }
 
     private RepositoryCleanup cleanup() {

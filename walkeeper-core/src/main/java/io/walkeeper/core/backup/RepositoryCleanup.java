@@ -2,6 +2,7 @@ package io.walkeeper.core.backup;
 
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.ConflictException;
+import io.walkeeper.api.DeletionListener;
 import io.walkeeper.api.GarbageResult;
 import io.walkeeper.api.RetentionPolicy;
 import io.walkeeper.api.RetentionResult;
@@ -46,6 +47,10 @@ final class RepositoryCleanup {
     }
 
     RetentionResult everything(boolean force, boolean dryRun) {
+        return everything(force, dryRun, DeletionListener.NONE);
+    }
+
+    RetentionResult everything(boolean force, boolean dryRun, DeletionListener listener) {
         List<BackupInfo> all = new ArrayList<>(catalogue.list());
         all.sort(RetentionPolicy.NEWEST_LAST.reversed());
         Instant now = clock.instant();
@@ -70,16 +75,25 @@ final class RepositoryCleanup {
                 repository.store().location(), dryRun ? "would delete" : "deleting", all.size(), backupKeys.size(),
                 walKeys.size());
         if (!dryRun) {
+            DeletionReport report = new DeletionReport("everything", listener);
+            report.start("backups", all.size(), backupKeys.size() + (long) walKeys.size());
             // manifests first: from the first delete on, no backup is listed that has lost a part
             List<String> manifests = backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) != null).toList();
-            repository.deleteInBatches(manifests);
-            repository.deleteInBatches(backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) == null).toList());
-            repository.deleteInBatches(walKeys);
+            delete(manifests, report, "backups");
+            report.deleted("backups", all.size(), 0); // none is listed any more
+            delete(backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) == null).toList(), report,
+                    "backups");
+            delete(walKeys, report, "wal");
+            report.finish();
         }
         return new RetentionResult(dryRun, List.of(), all, null, walKeys.size(), List.of(), expired);
     }
 
     GarbageResult garbage(boolean dryRun, Retention retention) {
+        return garbage(dryRun, retention, DeletionListener.NONE);
+    }
+
+    GarbageResult garbage(boolean dryRun, Retention retention, DeletionListener listener) {
         Instant now = clock.instant();
         Instant cutoff = now.minus(leaseTimeout);
         Map<String, List<BlobInfo>> byBackup = new TreeMap<>();
@@ -107,8 +121,10 @@ final class RepositoryCleanup {
             abandoned.add(name);
             objects.forEach(o -> keys.add(o.key()));
         });
+        DeletionReport report = new DeletionReport("garbage", dryRun ? DeletionListener.NONE : listener);
+        report.start("wal", abandoned.size(), keys.size());
         RetentionResult wal = retention.apply(backups -> backups.stream().map(BackupInfo::name).collect(Collectors.toSet()),
-                dryRun);
+                dryRun, report.nested("wal"));
         LOG.info("Garbage in {}: {} the objects of {} abandoned backup(s) {} ({} objects)", repository.store().location(),
                 dryRun ? "would delete" : "deleting", abandoned.size(), abandoned, keys.size());
         if (!dryRun) {
@@ -116,13 +132,19 @@ final class RepositoryCleanup {
                 // checked again just before deleting: a run that reserved the name meanwhile keeps it
                 if (repository.store().head(RepositoryLayout.manifestKey(name)).isEmpty()
                         && repository.readLease(name).map(l -> l.expired(clock.instant(), leaseTimeout)).orElse(true)) {
-                    repository.deleteInBatches(byBackup.get(name).stream().map(BlobInfo::key).toList());
+                    delete(byBackup.get(name).stream().map(BlobInfo::key).toList(), report, "backups");
+                    report.deleted("backups", 1, 0);
                 } else {
                     LOG.info("Keeping the objects of {}: a run claimed it while garbage was collected", name);
                 }
             }
         }
         long writes = repository.store().removeAbandonedWrites(cutoff, dryRun);
+        if (!dryRun) {
+            report.expect(writes);
+            report.deleted("writes", 0, writes);
+            report.finish();
+        }
         return new GarbageResult(dryRun, abandoned, keys.size(), wal.walObjectsDeleted(), writes);
     }
 
@@ -130,5 +152,9 @@ final class RepositoryCleanup {
         try (Stream<BlobInfo> s = repository.store().list(prefix)) {
             return s.map(BlobInfo::key).toList();
         }
+    }
+
+    private void delete(List<String> keys, DeletionReport report, String phase) {
+        repository.deleteInBatches(keys, batch -> report.deleted(phase, 0, batch));
     }
 }

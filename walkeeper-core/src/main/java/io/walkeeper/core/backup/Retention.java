@@ -1,6 +1,7 @@
 package io.walkeeper.core.backup;
 
 import io.walkeeper.api.BackupInfo;
+import io.walkeeper.api.DeletionListener;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.RetentionPolicy;
@@ -39,6 +40,10 @@ final class Retention {
     }
 
     RetentionResult apply(RetentionPolicy policy, boolean dryRun) {
+        return apply(policy, dryRun, DeletionListener.NONE);
+    }
+
+    RetentionResult apply(RetentionPolicy policy, boolean dryRun, DeletionListener listener) {
         if (policy == null) {
             throw new InvalidRequestException("A retention policy is required");
         }
@@ -71,14 +76,17 @@ final class Retention {
                 repository.store().location(), plan.kept().size(), names(plan.kept()), what, plan.deleted().size(),
                 names(plan.deleted()), plan.walKeys().size(), plan.oldestKeptSegment());
         if (!dryRun) {
-            plan.deleted().forEach(this::deleteBackup);
-            repository.deleteInBatches(plan.walKeys());
+            DeletionReport report = new DeletionReport("retention", listener);
+            report.start(plan.deleted().isEmpty() ? "wal" : "backups", plan.deleted().size(), plan.deleted().size() + (long) plan.walKeys().size());
+            plan.deleted().forEach(b -> deleteBackup(b, report));
+            repository.deleteInBatches(plan.walKeys(), batch -> report.deleted("wal", 0, batch));
+            report.finish();
         }
         return new RetentionResult(dryRun, plan.kept(), plan.deleted(), plan.oldestKeptSegment(), plan.walKeys().size(),
                 running.stream().map(BackupLease::name).toList(), expired);
     }
 
-    private void deleteBackup(BackupInfo b) {
+    private void deleteBackup(BackupInfo b, DeletionReport report) {
         // the manifest first: from then on the backup is not listed, whatever happens to its parts
         repository.store().delete(List.of(RepositoryLayout.manifestKey(b.name())));
         List<String> parts;
@@ -87,7 +95,9 @@ final class Retention {
         }
         parts.add(RepositoryLayout.manifestSignatureKey(b.name()));
         parts.add(RepositoryLayout.markKey(b.name()));
+        report.expect(parts.size());
         repository.deleteInBatches(parts);
+        report.deleted("backups", 1, parts.size() + 1);
         LOG.info("Deleted backup {} ({} objects)", b.name(), parts.size() + 1);
     }
 

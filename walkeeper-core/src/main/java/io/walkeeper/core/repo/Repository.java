@@ -126,8 +126,20 @@ public final class Repository {
      * @param keys the keys to delete
      */
     public void deleteInBatches(List<String> keys) {
+        deleteInBatches(keys, batch -> { });
+    }
+
+    /**
+     * Deletes objects as {@link #deleteInBatches(List)} does, telling how many each batch deleted.
+     *
+     * @param keys the keys to delete
+     * @param afterBatch told the size of each batch once it is deleted
+     */
+    public void deleteInBatches(List<String> keys, java.util.function.IntConsumer afterBatch) {
         for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
-            store.delete(keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)));
+            List<String> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH));
+            store.delete(batch);
+            afterBatch.accept(batch.size());
         }
     }
 

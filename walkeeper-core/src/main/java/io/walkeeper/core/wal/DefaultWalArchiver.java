@@ -10,6 +10,8 @@ import io.walkeeper.api.WalArchiver;
 import io.walkeeper.api.WalFetchResult;
 import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.api.WalProgress;
+import io.walkeeper.api.WalProgressListener;
 import io.walkeeper.api.WalPushResult;
 import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.api.WalTimeline;
@@ -64,6 +66,7 @@ public final class DefaultWalArchiver implements WalArchiver {
     static final String PLAINTEXT_SHA256 = "sha256";
 
     private final Repository repository;
+    private final WalCounters counters;
 
     /**
      * Creates an archiver.
@@ -71,7 +74,18 @@ public final class DefaultWalArchiver implements WalArchiver {
      * @param repository where WAL lives
      */
     public DefaultWalArchiver(Repository repository) {
+        this(repository, WalProgressListener.NONE);
+    }
+
+    /**
+     * Creates an archiver that reports each file it archives, fetches or prefetches.
+     *
+     * @param repository where WAL lives
+     * @param listener receives a {@link io.walkeeper.api.WalProgress} per file
+     */
+    public DefaultWalArchiver(Repository repository, WalProgressListener listener) {
         this.repository = repository;
+        this.counters = new WalCounters(listener);
     }
 
     @Override
@@ -125,6 +139,7 @@ public final class DefaultWalArchiver implements WalArchiver {
             return compareWithArchived(walFile, key, sha256);
         }
         LOG.debug("Archived {} as {}", name, key);
+        counters.count(WalProgress.Operation.PUSH, name.name(), size);
         return WalPushResult.STORED;
     }
 
@@ -221,7 +236,8 @@ public final class DefaultWalArchiver implements WalArchiver {
         if (found.isEmpty()) {
             return WalFetchResult.NOT_FOUND;
         }
-        fetchTo(name, found.get().key(), destination, null);
+        long size = fetchTo(name, found.get().key(), destination, null);
+        counters.count(WalProgress.Operation.FETCH, name.name(), size);
         return WalFetchResult.FETCHED;
     }
 
@@ -258,7 +274,8 @@ public final class DefaultWalArchiver implements WalArchiver {
         }
         String key = found.get().key();
         String sha256 = repository.store().head(key).map(b -> b.metadata().get(PLAINTEXT_SHA256)).orElse(null);
-        fetchTo(name, key, target, sha256 == null ? "" : sha256);
+        long size = fetchTo(name, key, target, sha256 == null ? "" : sha256);
+        counters.count(WalProgress.Operation.PREFETCH, name.name(), size);
         return true;
     }
 
@@ -268,8 +285,9 @@ public final class DefaultWalArchiver implements WalArchiver {
      *
      * @param expectedSha256 the plaintext SHA-256 the content must have, {@code ""} for none, or
      *     {@code null} to skip computing it
+     * @return the bytes written
      */
-    private void fetchTo(WalFileName name, String key, Path destination, String expectedSha256) {
+    private long fetchTo(WalFileName name, String key, Path destination, String expectedSha256) {
         Path target = destination.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp = dir.resolve("." + target.getFileName() + ".walkeeper-" + UUID.randomUUID() + ".tmp");
@@ -310,6 +328,7 @@ public final class DefaultWalArchiver implements WalArchiver {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             FileSync.directory(dir);
             LOG.debug("Fetched {} from {} to {}", name, key, target);
+            return written;
         } catch (IOException e) {
             throw new StorageException("Cannot write " + target + " while fetching " + name + ": " + e.getMessage(), e);
         } finally {
