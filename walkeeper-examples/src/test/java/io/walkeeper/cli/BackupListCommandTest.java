@@ -121,6 +121,33 @@ class BackupListCommandTest {
     }
 
     @Test
+    void everyJsonFieldIsInTheReadmesSchemaTable() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("").toAbsolutePath().getParent()
+                .resolve("README.md"));
+        int start = readme.indexOf("`backup-list --json` prints an array");
+        assertTrue(start >= 0, "README documents backup-list --json");
+        String table = readme.substring(start, readme.indexOf("\n\n", readme.indexOf("| field |", start)));
+        JsonNode n = new ObjectMapper().readTree(BackupListCommand.toJson(List.of(BACKUP, DELTA))).get(1);
+        List<String> missing = new java.util.ArrayList<>();
+        n.fieldNames().forEachRemaining(f -> {
+            if (!table.contains("`" + f + "`")) {
+                missing.add(f);
+            }
+        });
+        n.get("statistics").fieldNames().forEachRemaining(f -> {
+            if (!table.contains("`" + f + "`")) {
+                missing.add("statistics." + f);
+            }
+        });
+        n.get("corruptPages").get(0).fieldNames().forEachRemaining(f -> {
+            if (!table.contains("`" + f + "`")) {
+                missing.add("corruptPages." + f);
+            }
+        });
+        assertEquals(List.of(), missing, "fields of backup-list --json the README's table does not name");
+    }
+
+    @Test
     void jsonOfADeltaHasItsParentStatisticsAndCorruptPages() throws Exception {
         JsonNode n = new ObjectMapper().readTree(BackupListCommand.toJson(List.of(BACKUP, DELTA))).get(1);
         assertEquals(22, n.size(), n.toString());
