@@ -198,16 +198,7 @@ public final class Repository {
      * @return the manifests
      */
     public List<BackupManifest> manifests() {
-        List<BackupManifest> out = new ArrayList<>();
-        for (String name : manifestNames()) {
-            try {
-                readManifest(name).ifPresent(out::add);
-            } catch (IntegrityException e) {
-                LOG.warn("Skipping backup {}: {}", name, e.getMessage());
-            }
-        }
-        out.sort((a, b) -> a.finishTime().compareTo(b.finishTime()));
-        return out;
+        return readAll(this::readManifest, BackupManifest::finishTime);
     }
 
     private List<String> manifestNames() {
@@ -231,15 +222,21 @@ public final class Repository {
      * @return the summaries
      */
     public List<ManifestSummary> manifestSummaries() {
-        List<ManifestSummary> out = new ArrayList<>();
+        return readAll(this::readManifestSummary, summary -> summary.header().finishTime());
+    }
+
+    /** Reads every stored manifest with {@code read}, leaving out (and logging) those that cannot be read. */
+    private <T> List<T> readAll(java.util.function.Function<String, Optional<T>> read,
+            java.util.function.Function<T, java.time.Instant> finishTime) {
+        List<T> out = new ArrayList<>();
         for (String name : manifestNames()) {
             try {
-                readManifestSummary(name).ifPresent(out::add);
+                read.apply(name).ifPresent(out::add);
             } catch (IntegrityException e) {
                 LOG.warn("Skipping backup {}: {}", name, e.getMessage());
             }
         }
-        out.sort((a, b) -> a.header().finishTime().compareTo(b.header().finishTime()));
+        out.sort(java.util.Comparator.comparing(finishTime));
         return out;
     }
 
@@ -251,9 +248,24 @@ public final class Repository {
      * @throws IntegrityException if it exists but cannot be parsed
      */
     public Optional<ManifestSummary> readManifestSummary(String name) {
+        return readStoredManifest(name, ManifestSummary::read);
+    }
+
+    /** Parses a manifest's bytes; {@code key} is for messages. */
+    @FunctionalInterface
+    private interface ManifestReader<T> {
+        T read(InputStream in, String key) throws IOException;
+    }
+
+    /**
+     * Reads a backup's manifest with {@code reader}, mapping every way it can fail to the error a
+     * caller acts on: absent is empty, unparsable or invalid is an {@link IntegrityException}, a
+     * failing store a {@link StorageException}.
+     */
+    private <T> Optional<T> readStoredManifest(String name, ManifestReader<T> reader) {
         String key = RepositoryLayout.manifestKey(name);
         try (InputStream in = store.get(key)) {
-            return Optional.of(ManifestSummary.read(in, key));
+            return Optional.of(reader.read(in, key));
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (JsonProcessingException e) {
@@ -275,20 +287,7 @@ public final class Repository {
      * @throws IntegrityException if it exists but cannot be parsed
      */
     public Optional<BackupManifest> readManifest(String name) {
-        String key = RepositoryLayout.manifestKey(name);
-        try (InputStream in = store.get(key)) {
-            return Optional.of(Json.MAPPER.readValue(in, BackupManifest.class).validate(key));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        } catch (JsonProcessingException e) {
-            throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
-                    + ": it does not parse (" + ManifestJson.problem(e) + "). HINT: the backup cannot be used; choose another "
-                    + "backup, or delete it", e);
-        } catch (IOException e) {
-            throw new StorageException("Cannot read backup manifest '" + key + "' in " + store.location(), e);
-        } catch (IllegalArgumentException | java.time.DateTimeException e) {
-            throw new IntegrityException("Backup manifest '" + key + "' holds an invalid value: " + e.getMessage(), e);
-        }
+        return readStoredManifest(name, (in, key) -> Json.MAPPER.readValue(in, BackupManifest.class).validate(key));
     }
 
     /**
