@@ -42,6 +42,10 @@ import java.util.Optional;
  * remove the directory and wait for the processes that worked in it (a shutdown hook does the same
  * if the process is stopped during the drill). Failures of the backup or of recovery end in the
  * report; only a request that cannot start throws.
+ *
+ * <p>Over 300 lines because every phase shares the drill's state (deadline, server, directory,
+ * measured times) and the clean-up that must see all of it; the server, its binaries, the OS
+ * account, the checks and the reports are classes of their own.
  */
 public final class RestoreDrill {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreDrill.class);

@@ -8,6 +8,10 @@ import java.util.Optional;
  * One file or directory of a backup, as its manifest lists it. Files are built with
  * {@link #file(String)}, directories with {@link #directory(String, int, Instant)}.
  *
+ * <p>Over 300 lines because it holds, with the entry, the small types only an entry uses (its
+ * chunks, type and storage kind with their manifest names, the builder that names every field);
+ * split apart they would be read together anyway.
+ *
  * @param path the path relative to the data directory ({@code /}-separated)
  * @param type a file or a directory ({@code null} only in a damaged manifest, which
  *     {@link BackupManifest#validate(String)} refuses)
