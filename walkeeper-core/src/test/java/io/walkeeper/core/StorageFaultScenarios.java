@@ -11,6 +11,9 @@ import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalFetchResult;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalPushResult;
+import io.walkeeper.core.repo.ObjectFormat;
+import io.walkeeper.core.repo.Providers;
+import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.storage.StorageOptions;
 import io.walkeeper.spi.BlobInfo;
 import io.walkeeper.spi.BlobStore;
@@ -103,7 +106,7 @@ abstract class StorageFaultScenarios {
         wk = WalKeeper.builder().storage(faulty)
                 .storageOptions(FAST_RETRIES)
                 .postgres(PgConnection.of("127.0.0.1", pg.port(), "postgres"), pg.dataDir())
-                .partSizeThreshold(1L << 20)
+                .partSizeThreshold(2L << 20) // small parts, and the largest files cut into 2 MiB chunks
                 .concurrency(2)
                 .walArchiveTimeout(Duration.ofSeconds(60))
                 .build();
@@ -157,6 +160,10 @@ abstract class StorageFaultScenarios {
         List<BlobCall> cleanCalls = backupCalls();
         int n = cleanCalls.size();
         assertTrue(clean.partCount() > 3, "small parts, so that a failure can hit a middle one: " + clean);
+        Repository reader = new Repository(faulty, new ObjectFormat(Providers.codec("lz4"), null, null, Providers.codecs()));
+        long chunked = reader.readManifest(clean.name()).orElseThrow().files().stream()
+                .filter(f -> f.chunks() != null).count();
+        assertTrue(chunked > 0, "a file stored in chunks, so that failures hit chunk parts too: " + clean);
         verifyRestorable(clean, "the clean backup");
         deleteBackup(clean.name());
         System.out.printf(label() + ": the clean backup %s made N=%d storage calls under %s (%d parts):%n  %s%n",
