@@ -1,6 +1,7 @@
 package io.walkeeper.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.walkeeper.api.BackupInfo;
@@ -8,6 +9,7 @@ import io.walkeeper.api.BackupStatistics;
 import io.walkeeper.api.CorruptPage;
 import io.walkeeper.api.DrillReport;
 import io.walkeeper.core.WalKeeper;
+import io.walkeeper.core.drill.DrillReports;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,13 +53,13 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
         try (WalKeeper wk = WalKeeperFactory.repository(root.configuration())) {
             backups = wk.backups().list();
             location = wk.store().location().toString();
-            if (detail && !json) {
+            if (detail || json) {
                 drills = wk.restorer().lastDrills();
             }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(toJson(backups));
+            out.println(toJson(backups, drills));
         } else if (backups.isEmpty()) {
             spec.commandLine().getErr().println("No backups in " + location);
         } else {
@@ -78,6 +80,17 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
      * @return pretty-printed JSON
      */
     static String toJson(List<BackupInfo> backups) {
+        return toJson(backups, Map.of());
+    }
+
+    /**
+     * Writes backups as a JSON array, each with its last drill report ({@code lastDrill}, null when none).
+     *
+     * @param backups the backups
+     * @param drills backup name to its last drill report
+     * @return pretty-printed JSON
+     */
+    static String toJson(List<BackupInfo> backups, Map<String, DrillReport> drills) {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (BackupInfo b : backups) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -103,10 +116,21 @@ public final class BackupListCommand implements java.util.concurrent.Callable<In
             m.put("partCount", b.partCount());
             m.put("statistics", statistics(b.statistics()));
             m.put("corruptPages", b.corruptPages().stream().map(BackupListCommand::corruptPage).toList());
+            DrillReport drill = drills.get(b.name());
+            m.put("lastDrill", drill == null ? null : drillJson(drill));
             rows.add(m);
         }
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The drill report with the fields of its stored JSON. */
+    private static JsonNode drillJson(DrillReport r) {
+        try {
+            return new ObjectMapper().readTree(DrillReports.toJson(r));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -128,10 +128,12 @@ public final class DeleteCommand implements Callable<Integer> {
             out.println(verb + " the objects of unfinished backup " + name);
         }
         out.println(location + ": " + verb + " " + result.backupObjectsDeleted() + " object(s) of "
-                + result.abandonedBackups().size() + " unfinished backup(s), " + result.walObjectsDeleted()
+                + result.abandonedBackups().size() + " unfinished backup(s), " + result.drillReportsDeleted()
+                + " drill report(s) of backups that are gone, " + result.walObjectsDeleted()
                 + " archived WAL object(s) older than the oldest backup and " + result.abandonedWrites()
                 + " leftover(s) of interrupted writes");
-        if (result.dryRun() && (result.backupObjectsDeleted() + result.walObjectsDeleted() + result.abandonedWrites() > 0)) {
+        if (result.dryRun() && (result.backupObjectsDeleted() + result.drillReportsDeleted() + result.walObjectsDeleted()
+                + result.abandonedWrites() > 0)) {
             out.println("Nothing was deleted: run again with --confirm to delete.");
         }
     }

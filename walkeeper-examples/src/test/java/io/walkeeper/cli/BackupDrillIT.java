@@ -126,7 +126,10 @@ class BackupDrillIT {
 
         // the backup's own start segment is lost: recovery cannot even reach consistency
         CliHarness.Result json = cli.run("--config", config.toString(), "backup-list", "--json");
-        String start = new ObjectMapper().readTree(json.stdout()).get(0).get("startWalSegment").asText();
+        JsonNode listedJson = new ObjectMapper().readTree(json.stdout()).get(0);
+        assertEquals("FAILED", listedJson.get("lastDrill").get("status").asText(), json.stdout());
+        assertEquals(report.get("startedAt").asText(), listedJson.get("lastDrill").get("startedAt").asText(), json.stdout());
+        String start = listedJson.get("startWalSegment").asText();
         deleteWal(start);
         wal = walObjects();
         CliHarness.Result broken = drill(binDir, "--no-keep-report");

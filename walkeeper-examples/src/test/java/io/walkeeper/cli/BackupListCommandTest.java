@@ -93,6 +93,21 @@ class BackupListCommandTest {
     }
 
     @Test
+    void jsonCarriesEachBackupsLastDrillReport() throws Exception {
+        DrillReport passed = new DrillReport(BACKUP.name(), "latest", Instant.parse("2026-12-06T20:04:01Z"), null,
+                "15.10", Duration.ofSeconds(2), Duration.ofSeconds(8), Duration.ofMillis(20_260), Duration.ofSeconds(21),
+                null, null, null, 6, List.of());
+        JsonNode rows = new ObjectMapper().readTree(BackupListCommand.toJson(List.of(BACKUP, DELTA),
+                Map.of(BACKUP.name(), passed)));
+        JsonNode drill = rows.get(0).get("lastDrill");
+        assertEquals("PASSED", drill.get("status").asText(), drill.toString());
+        assertEquals(20_260, drill.get("timeToPromotionMillis").asLong());
+        assertEquals("2026-12-06T20:04:01Z", drill.get("startedAt").asText());
+        assertEquals(6, drill.get("walSegmentsRestored").asInt());
+        assertTrue(rows.get(1).get("lastDrill").isNull());
+    }
+
+    @Test
     void corruptPagesAreNamedOnlyForBackupsThatHaveThem() {
         assertEquals(List.of(), BackupListCommand.corruptPageNotes(List.of(BACKUP), true));
         assertEquals(List.of("WARNING: backup base_000000010000000000000009_D_000000010000000000000004 read 2 data pages with a "
@@ -107,7 +122,7 @@ class BackupListCommandTest {
     @Test
     void jsonHasEveryField() throws Exception {
         JsonNode n = new ObjectMapper().readTree(BackupListCommand.toJson(List.of(BACKUP))).get(0);
-        assertEquals(22, n.size(), n.toString());
+        assertEquals(23, n.size(), n.toString());
         assertEquals("0/4000028", n.get("startLsn").asText());
         assertEquals(1, n.get("timeline").asInt());
         assertEquals("18446744073709551615", n.get("systemIdentifier").asText());
@@ -150,7 +165,8 @@ class BackupListCommandTest {
     @Test
     void jsonOfADeltaHasItsParentStatisticsAndCorruptPages() throws Exception {
         JsonNode n = new ObjectMapper().readTree(BackupListCommand.toJson(List.of(BACKUP, DELTA))).get(1);
-        assertEquals(22, n.size(), n.toString());
+        assertEquals(23, n.size(), n.toString());
+        assertTrue(n.get("lastDrill").isNull(), "never drilled: " + n.get("lastDrill"));
         assertEquals("DELTA", n.get("kind").asText());
         assertEquals("base_000000010000000000000004", n.get("parentName").asText());
         assertEquals(23_500_000L, n.get("dataSize").asLong());

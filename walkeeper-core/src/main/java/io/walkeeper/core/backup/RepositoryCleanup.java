@@ -70,19 +70,21 @@ final class RepositoryCleanup {
                     + "or backup-mark --impermanent them first)");
         }
         List<String> backupKeys = keys(RepositoryLayout.BACKUPS_PREFIX);
+        List<String> drillKeys = keys(RepositoryLayout.DRILLS_PREFIX);
         List<String> walKeys = keys(RepositoryLayout.WAL_PREFIX);
-        LOG.info("Delete everything in {}: {} {} backup(s), {} object(s) under backups/ and {} archived WAL object(s)",
-                repository.store().location(), dryRun ? "would delete" : "deleting", all.size(), backupKeys.size(),
-                walKeys.size());
+        LOG.info("Delete everything in {}: {} {} backup(s), {} object(s) under backups/, {} drill report(s) and {} archived "
+                + "WAL object(s)", repository.store().location(), dryRun ? "would delete" : "deleting", all.size(),
+                backupKeys.size(), drillKeys.size(), walKeys.size());
         if (!dryRun) {
             DeletionReport report = new DeletionReport("everything", listener);
-            report.start("backups", all.size(), backupKeys.size() + (long) walKeys.size());
+            report.start("backups", all.size(), backupKeys.size() + (long) drillKeys.size() + walKeys.size());
             // manifests first: from the first delete on, no backup is listed that has lost a part
             List<String> manifests = backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) != null).toList();
             delete(manifests, report, "backups");
             report.deleted("backups", all.size(), 0); // none is listed any more
             delete(backupKeys.stream().filter(k -> RepositoryLayout.backupNameOfManifest(k) == null).toList(), report,
                     "backups");
+            delete(drillKeys, report, "backups");
             delete(walKeys, report, "wal");
             report.finish();
         }
@@ -111,6 +113,14 @@ final class RepositoryCleanup {
         }
         Set<String> live = repository.leases().stream().filter(l -> !l.expired(now, leaseTimeout)).map(BackupLease::name)
                 .collect(Collectors.toSet());
+        // drill reports of a backup that is gone (deleted by hand, or by a version that left them)
+        List<String> orphanReports;
+        try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.DRILLS_PREFIX)) {
+            orphanReports = s.map(BlobInfo::key).filter(k -> {
+                String name = RepositoryLayout.backupNameOfDrillReport(k);
+                return name != null && !withManifest.contains(name) && !live.contains(name);
+            }).toList();
+        }
         List<String> abandoned = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         byBackup.forEach((name, objects) -> {
@@ -122,12 +132,22 @@ final class RepositoryCleanup {
             objects.forEach(o -> keys.add(o.key()));
         });
         DeletionReport report = new DeletionReport("garbage", dryRun ? DeletionListener.NONE : listener);
-        report.start("wal", abandoned.size(), keys.size());
+        report.start("wal", abandoned.size(), keys.size() + (long) orphanReports.size());
         RetentionResult wal = retention.apply(backups -> backups.stream().map(BackupInfo::name).collect(Collectors.toSet()),
                 dryRun, report.nested("wal"));
-        LOG.info("Garbage in {}: {} the objects of {} abandoned backup(s) {} ({} objects)", repository.store().location(),
-                dryRun ? "would delete" : "deleting", abandoned.size(), abandoned, keys.size());
+        LOG.info("Garbage in {}: {} the objects of {} abandoned backup(s) {} ({} objects) and {} drill report(s) of "
+                + "backups that are gone", repository.store().location(), dryRun ? "would delete" : "deleting",
+                abandoned.size(), abandoned, keys.size(), orphanReports.size());
+        int reportsDeleted = dryRun ? orphanReports.size() : 0;
         if (!dryRun) {
+            for (String key : orphanReports) {
+                // checked again just before deleting: a backup listed meanwhile keeps its reports
+                String name = RepositoryLayout.backupNameOfDrillReport(key);
+                if (repository.store().head(RepositoryLayout.manifestKey(name)).isEmpty()) {
+                    delete(List.of(key), report, "backups");
+                    reportsDeleted++;
+                }
+            }
             for (String name : abandoned) {
                 // checked again just before deleting: a run that reserved the name meanwhile keeps it
                 if (repository.store().head(RepositoryLayout.manifestKey(name)).isEmpty()
@@ -145,7 +165,7 @@ final class RepositoryCleanup {
             report.deleted("writes", 0, writes);
             report.finish();
         }
-        return new GarbageResult(dryRun, abandoned, keys.size(), wal.walObjectsDeleted(), writes);
+        return new GarbageResult(dryRun, abandoned, keys.size(), reportsDeleted, wal.walObjectsDeleted(), writes);
     }
 
     private List<String> keys(String prefix) {

@@ -93,6 +93,9 @@ final class Retention {
         try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.backupPrefix(b.name()))) {
             parts = new ArrayList<>(s.map(BlobInfo::key).toList());
         }
+        try (Stream<BlobInfo> s = repository.store().list(RepositoryLayout.drillPrefix(b.name()))) {
+            s.forEach(r -> parts.add(r.key())); // its drill reports describe a backup that is gone
+        }
         parts.add(RepositoryLayout.manifestSignatureKey(b.name()));
         parts.add(RepositoryLayout.markKey(b.name()));
         report.expect(parts.size());

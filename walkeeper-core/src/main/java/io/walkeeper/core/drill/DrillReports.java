@@ -13,6 +13,7 @@ import io.walkeeper.api.StorageException;
 import io.walkeeper.api.TimelineId;
 import io.walkeeper.core.repo.Json;
 import io.walkeeper.core.repo.Repository;
+import io.walkeeper.core.repo.RepositoryLayout;
 import io.walkeeper.spi.BlobInfo;
 import io.walkeeper.spi.BlobStore;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ import java.util.stream.Stream;
  */
 public final class DrillReports {
     /** The prefix of drill reports. */
-    public static final String PREFIX = "drills/";
+    public static final String PREFIX = RepositoryLayout.DRILLS_PREFIX;
 
     private static final Logger LOG = LoggerFactory.getLogger(DrillReports.class);
     private static final DateTimeFormatter KEY_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
@@ -63,7 +64,7 @@ public final class DrillReports {
      * @throws StorageException if the store fails
      */
     public String store(DrillReport report) {
-        String key = PREFIX + report.backup() + "/" + KEY_TIME.format(report.startedAt()) + ".json";
+        String key = RepositoryLayout.drillPrefix(report.backup()) + KEY_TIME.format(report.startedAt()) + ".json";
         byte[] json = toJson(report).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         store.put(key, out -> out.write(json));
         return key;
@@ -78,10 +79,9 @@ public final class DrillReports {
         Map<String, String> newest = new TreeMap<>();
         try (Stream<BlobInfo> s = store.list(PREFIX)) {
             s.forEach(b -> {
-                String rest = b.key().substring(PREFIX.length());
-                int slash = rest.indexOf('/');
-                if (slash > 0 && rest.endsWith(".json") && rest.indexOf('/', slash + 1) < 0) {
-                    newest.merge(rest.substring(0, slash), b.key(), (x, y) -> x.compareTo(y) >= 0 ? x : y);
+                String backup = RepositoryLayout.backupNameOfDrillReport(b.key());
+                if (backup != null && b.key().endsWith(".json")) {
+                    newest.merge(backup, b.key(), (x, y) -> x.compareTo(y) >= 0 ? x : y);
                 }
             });
         }

@@ -21,6 +21,8 @@ public final class RepositoryLayout {
     public static final String WAL_PREFIX = "wal/";
     /** The prefix of backups and their manifests. */
     public static final String BACKUPS_PREFIX = "backups/";
+    /** The prefix of restore drill reports: {@code drills/<backup>/<time>.json}. */
+    public static final String DRILLS_PREFIX = "drills/";
     private static final String LEASE_SUFFIX = ".lease";
     private static final String MARK_SUFFIX = ".mark";
     private static final String MANIFEST_SUFFIX = ".json";
@@ -62,6 +64,31 @@ public final class RepositoryLayout {
      */
     public static String backupPrefix(String backupName) {
         return BACKUPS_PREFIX + backupName + "/";
+    }
+
+    /**
+     * The prefix of a backup's drill reports.
+     *
+     * @param backupName the backup
+     * @return {@code drills/<name>/}
+     */
+    public static String drillPrefix(String backupName) {
+        return DRILLS_PREFIX + backupName + "/";
+    }
+
+    /**
+     * The backup a drill report belongs to.
+     *
+     * @param key a key under {@link #DRILLS_PREFIX}
+     * @return the backup's name, or {@code null} when the key is not a drill report's
+     */
+    public static String backupNameOfDrillReport(String key) {
+        if (!key.startsWith(DRILLS_PREFIX)) {
+            return null;
+        }
+        String rest = key.substring(DRILLS_PREFIX.length());
+        int slash = rest.indexOf('/');
+        return slash > 0 && rest.indexOf('/', slash + 1) < 0 ? rest.substring(0, slash) : null;
     }
 
     /**
