@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * archives the segments as they become ready, a second daemon for the same data directory is
  * refused, and after the daemon is killed with SIGKILL in the middle of a pgbench run,
  * {@code archive_command} archives on by itself and no segment is lost: every segment from the
- * first to the last is in the repository, equal to the server's own copy. The drain time per
+ * first to the last is in the repository, equal to the server's own copy; a new daemon then takes
+ * over from the file the killed one left, and stops cleanly on SIGTERM. The drain time per
  * segment with and without the daemon is printed.
  */
 class WalDaemonIT {
@@ -86,11 +87,17 @@ class WalDaemonIT {
     }
 
     private CliHarness.Running startDaemon() throws Exception {
+        return startDaemon(-1);
+    }
+
+    /** Starts a daemon and waits until it has written its process id, which is not {@code previous}. */
+    private CliHarness.Running startDaemon(long previous) throws Exception {
         CliHarness.Running d = cli.startAsServerUser("--config", config.toString(), "wal-daemon", "--pgdata",
                 pg.dataDir().toString(), "--poll-millis", "50");
         daemons.add(d);
         Instant deadline = Instant.now().plusSeconds(60);
-        while (daemonPid().isEmpty() || !Files.readString(walDir().resolve(WalDaemonCommand.PID_FILE)).strip().contains(" ")) {
+        while (daemonPid().isEmpty() || daemonPid().get() == previous
+                || !Files.readString(walDir().resolve(WalDaemonCommand.PID_FILE)).strip().contains(" ")) {
             assertTrue(Instant.now().isBefore(deadline), "the daemon did not start");
             Thread.sleep(50);
         }
@@ -184,5 +191,22 @@ class WalDaemonIT {
         assertTrue(daemonArchived >= n, "the daemon archived " + daemonArchived + " segments:\n" + log);
         System.out.printf("WalDaemonIT: the daemon archived %d segments before it was killed; %d segments compared%n",
                 daemonArchived, compared);
+
+        // the killed daemon left its process-id file behind: a new one takes over all the same
+        CliHarness.Running again = startDaemon(pid);
+        assertTrue(daemonPid().orElseThrow() != pid, "a new daemon runs");
+        String after = null;
+        for (int i = 0; i < 4; i++) {
+            pg.execute("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 2000) g");
+            after = pg.queryString("SELECT pg_walfile_name(pg_switch_wal())");
+        }
+        ArchiveBackupPitrIT.awaitArchived(repo, after);
+        assertNothingLost(after);
+        long newPid = daemonPid().orElseThrow();
+        assertTrue(ProcessHandle.of(newPid).map(ProcessHandle::destroy).orElse(false), "the new daemon was running");
+        String againLog = again.await().stderr();
+        assertTrue(againLog.contains(" Archived "), "the new daemon archived segments:\n" + againLog);
+        assertTrue(againLog.contains("Stopped watching"), "SIGTERM stops it cleanly:\n" + againLog);
+        assertTrue(Files.notExists(walDir().resolve(WalDaemonCommand.PID_FILE)), "a daemon that stops removes its file");
     }
 }
