@@ -91,4 +91,22 @@ public interface WalArchiver {
      * @throws StorageException if the archive cannot be listed
      */
     WalVerification verify(ClusterWalState cluster);
+
+    /**
+     * Starts a resident archiver for a running cluster: a background task that reads
+     * {@code pg_wal/archive_status} every {@link WalWatchOptions#pollInterval()}, stores the
+     * segments marked ready ({@code *.ready}), oldest first and {@link WalWatchOptions#concurrency()}
+     * at a time, exactly as {@link #push} does (a segment already archived with the same content is
+     * simply acknowledged; different content is refused and never overwritten), and writes a marker
+     * for each once it is stored durably. A segment whose storing fails gets no marker and is tried
+     * again after a pause; PostgreSQL's {@code archive_command} then stores it itself and reports
+     * what is wrong. Only segments are stored so; history, {@code .partial} and {@code .backup}
+     * files are left to {@code archive_command}.
+     *
+     * @param dataDirectory the cluster's data directory (holding {@code pg_wal})
+     * @param options concurrency, poll interval and marker directory
+     * @return the running archiver; close it to stop
+     * @throws InvalidRequestException if {@code dataDirectory} has no {@code pg_wal/archive_status}
+     */
+    WalWatch watch(Path dataDirectory, WalWatchOptions options);
 }

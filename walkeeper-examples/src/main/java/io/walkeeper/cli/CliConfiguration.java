@@ -319,6 +319,15 @@ public final class CliConfiguration {
     }
 
     /**
+     * Returns the most ready WAL {@code wal-push} lets wait in {@code pg_wal} before it drops segments.
+     *
+     * @return bytes, if set (off otherwise)
+     */
+    public OptionalLong archiveQueueMax() {
+        return checked(CliKeys.ARCHIVE_QUEUE_MAX).map(v -> OptionalLong.of(Long.parseLong(v))).orElse(OptionalLong.empty());
+    }
+
+    /**
      * Returns how long a backup waits for its WAL to be archived.
      *
      * @return the timeout, if set

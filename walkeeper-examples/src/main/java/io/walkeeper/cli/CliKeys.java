@@ -52,6 +52,11 @@ final class CliKeys {
     static final CliKey WAL_PUSH_AHEAD = key(Setting.integer("WALKEEPER_WAL_PUSH_AHEAD", 0, 64).defaultValue(8)
             .description("Ready WAL segments wal-push archives ahead of PostgreSQL asking, in parallel; 0 turns it off"),
             "wal-push");
+    static final CliKey ARCHIVE_QUEUE_MAX = key(Setting.size("WALKEEPER_ARCHIVE_QUEUE_MAX", 1, Long.MAX_VALUE)
+            .description("Off unless set, e.g. 4GB: when more ready WAL than this waits in pg_wal, wal-push acknowledges "
+                    + "the oldest segment WITHOUT archiving it and logs an error (point-in-time recovery across it is lost) "
+                    + "rather than let pg_wal fill the disk"),
+            "wal-push");
     static final CliKey PREFETCH = key(Setting.integer("WALKEEPER_PREFETCH", 0, 64).defaultValue(8)
             .description("WAL segments wal-fetch keeps downloaded and verified ahead of recovery, in a spool under "
                     + "pg_wal/ filled by a background process; 0 turns it off"),
@@ -91,7 +96,7 @@ final class CliKeys {
 
     /** The whole table, in documentation order. */
     static final List<CliKey> ALL = List.of(CONFIG, STORAGE, COMPRESSION, CONCURRENCY, PART_SIZE, WAL_PUSH_AHEAD,
-            PREFETCH, WAL_ARCHIVE_TIMEOUT, BACKUP_LEASE_TIMEOUT, DELTA_MAX_STEPS, DELTA_ORIGIN, BACKUP_LABELS, LOG_LEVEL, PGDATA,
+            ARCHIVE_QUEUE_MAX, PREFETCH, WAL_ARCHIVE_TIMEOUT, BACKUP_LEASE_TIMEOUT, DELTA_MAX_STEPS, DELTA_ORIGIN, BACKUP_LABELS, LOG_LEVEL, PGDATA,
             PGHOST, PGPORT,
             PGUSER, PGPASSWORD, PGDATABASE);
 

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
         description = {"Continuous WAL archiving, base backups and point-in-time restore for PostgreSQL.",
                 "Settings come from --config FILE, else the file named by WALKEEPER_CONFIG, else ~/.walkeeper.json; "
                         + "environment variables override the file. A WAL-G .walg.json works as is."},
-        subcommands = {WalPushCommand.class, WalFetchCommand.class, WalPrefetchCommand.class, BackupPushCommand.class, BackupFetchCommand.class,
+        subcommands = {WalPushCommand.class, WalDaemonCommand.class, WalFetchCommand.class, WalPrefetchCommand.class, BackupPushCommand.class, BackupFetchCommand.class,
                 BackupListCommand.class, BackupVerifyCommand.class, BackupMarkCommand.class, BackupDrillCommand.class, WalShowCommand.class, WalVerifyCommand.class, DeleteCommand.class, DemoCommand.class, SettingsCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -47,6 +47,9 @@ public final class WalPushCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(WalPushCommand.class);
         long started = System.nanoTime();
         CliConfiguration config = root.configuration();
+        if (dropForQueueLimit(config, log)) {
+            return 0;
+        }
         try (WalKeeper wk = WalKeeperFactory.repository(config)) {
             WalPushResult result = wk.walArchiver().push(path);
             log.debug("wal-push {}: {} in {} ms", path.getFileName(), result, (System.nanoTime() - started) / 1_000_000);
@@ -72,6 +75,42 @@ public final class WalPushCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * {@code WALKEEPER_ARCHIVE_QUEUE_MAX}: with more ready WAL waiting in {@code pg_wal} than that,
+     * the segment offered is acknowledged without being archived, loudly. Only segments are ever
+     * dropped; history files and the rest are always archived.
+     */
+    private boolean dropForQueueLimit(CliConfiguration config, Logger log) {
+        java.util.OptionalLong max = config.archiveQueueMax();
+        String name = path.getFileName() == null ? "" : path.getFileName().toString();
+        if (max.isEmpty() || !name.matches("[0-9A-F]{24}") || !Files.isRegularFile(path)) {
+            return false;
+        }
+        Path walDir = path.toAbsolutePath().getParent();
+        long queued = 0;
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(walDir.resolve("archive_status"), "*.ready")) {
+            for (Path p : ds) {
+                String f = p.getFileName().toString();
+                Path segment = walDir.resolve(f.substring(0, f.length() - ".ready".length()));
+                if (segment.getFileName().toString().matches("[0-9A-F]{24}") && Files.isRegularFile(segment)) {
+                    queued += Files.size(segment);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot measure the WAL waiting to be archived in {}: {}", walDir, e.toString());
+            return false;
+        }
+        if (queued <= max.getAsLong()) {
+            return false;
+        }
+        log.error("WAL DROPPED: {} was NOT archived. {} of WAL waits to be archived in {}, more than "
+                + "WALKEEPER_ARCHIVE_QUEUE_MAX ({}): it is acknowledged without being stored so that pg_wal does not fill the "
+                + "disk. Point-in-time recovery across {} is now impossible, and backups taken before it cannot be recovered "
+                + "past it: find why archiving falls behind, then take a new base backup.", name, ByteSizes.format(queued),
+                walDir, ByteSizes.format(max.getAsLong()), name);
+        return true;
     }
 
     private String effectiveIdentity(CliConfiguration config, Logger log) {

@@ -87,9 +87,24 @@ final class CliHarness {
 
     /** Starts the CLI in the background in a working directory, as PostgreSQL runs it in its data directory. */
     Running startIn(Path dir, String... args) throws IOException {
+        return startIn(dir, false, args);
+    }
+
+    /**
+     * Starts the CLI in the background as the OS user PostgreSQL runs as (the {@code postgres}
+     * account when this JVM is root), as a resident process beside the server runs.
+     */
+    Running startAsServerUser(String... args) throws IOException {
+        return startIn(null, true, args);
+    }
+
+    private Running startIn(Path dir, boolean asServerUser, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher.toString());
         cmd.addAll(List.of(args));
+        if (asServerUser) {
+            cmd = io.walkeeper.pgfixture.PostgresCluster.asPostgresUser(cmd);
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (dir != null) {
             pb.directory(dir.toFile());

@@ -182,6 +182,23 @@ class PushAheadIT {
         }
     }
 
+    @Test
+    void overTheQueueLimitTheOldestSegmentIsDroppedLoudlyUntilTheQueueFits() throws Exception {
+        Path repo = dir.resolve("repo");
+        // 12 ready segments of 1 MiB; at most 10 MiB may wait: the first three calls drop theirs
+        cli.env("WALKEEPER_STORAGE", "file://" + repo).env("WALKEEPER_ARCHIVE_QUEUE_MAX", "10MiB")
+                .env("WALKEEPER_WAL_PUSH_AHEAD", "0");
+        for (int i = 0; i < 4; i++) {
+            String s = segments.get(i);
+            CliHarness.Result r = cli.startIn(data, "wal-push", "pg_wal/" + s).await();
+            assertEquals(0, r.exitCode(), s + ": " + r);
+            assertEquals(i < 2, r.stderr().contains("WAL DROPPED: " + s + " was NOT archived"), s + ": " + r);
+            Files.move(walDir.resolve("archive_status/" + s + ".ready"), walDir.resolve("archive_status/" + s + ".done"));
+        }
+        assertEquals(List.of(segments.get(2), segments.get(3)), walKeys(repo).stream().map(k -> k.substring(0, 24)).toList());
+        assertArchivedIn(repo, segments.subList(2, 4));
+    }
+
     /** A 1 MiB segment whose long header matches its name. */
     private static byte[] segment(String name, long seed) {
         long segNo = Long.parseLong(name.substring(8, 16), 16) * (0x1_0000_0000L / SEG) + Long.parseLong(name.substring(16), 16);

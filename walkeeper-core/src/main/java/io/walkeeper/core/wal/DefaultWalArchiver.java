@@ -99,6 +99,12 @@ public final class DefaultWalArchiver implements WalArchiver {
     }
 
     @Override
+    public io.walkeeper.api.WalWatch watch(Path dataDirectory, io.walkeeper.api.WalWatchOptions options) {
+        return WalWatcher.start(this, java.util.Objects.requireNonNull(dataDirectory, "dataDirectory"),
+                java.util.Objects.requireNonNull(options, "options"));
+    }
+
+    @Override
     public WalPushResult push(Path walFile) {
         if (walFile == null || walFile.getFileName() == null) {
             throw new InvalidRequestException("wal-push needs the path of a WAL file (HINT: archive_command = 'walkeeper wal-push %p')");

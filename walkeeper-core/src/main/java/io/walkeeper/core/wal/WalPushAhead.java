@@ -117,7 +117,7 @@ public final class WalPushAhead {
         return out.size() > max ? out.subList(0, max) : out;
     }
 
-    private static void mark(Path markers, String name) throws IOException {
+    static void mark(Path markers, String name) throws IOException {
         Path tmp = markers.resolve("." + name + ".tmp");
         // the marker holds the identity it was written for (its directory's name), which the launcher checks
         Files.writeString(tmp, markers.getFileName().toString(), java.nio.charset.StandardCharsets.US_ASCII);
