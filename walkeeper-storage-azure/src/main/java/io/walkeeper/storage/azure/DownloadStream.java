@@ -1,12 +1,10 @@
 package io.walkeeper.storage.azure;
 
-import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.spi.ProviderInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -18,14 +16,15 @@ import reactor.core.publisher.Flux;
 import reactor.util.context.Context;
 
 /**
- * The body of one download as a blocking {@link InputStream}: the response is read as it arrives,
- * with a small number of buffers requested ahead, so memory stays bounded whatever the object's
- * size. A connection failure part-way surfaces as an {@link IOException} (which walkeeper's retry
- * layer answers with a ranged read from where it stopped); closing early cancels the response.
+ * The body of one download as a blocking {@link java.io.InputStream}: the response is read as it
+ * arrives, with a small number of buffers requested ahead, so memory stays bounded whatever the
+ * object's size. Failures follow {@link ProviderInputStream}'s rule (a retryable one part-way
+ * surfaces as an {@link IOException}, which walkeeper's retry layer answers with a ranged read
+ * from where it stopped); closing cancels the rest of the response.
  *
  * <p>Used by one reader thread.
  */
-final class DownloadStream extends InputStream {
+final class DownloadStream extends ProviderInputStream {
     /** Buffers requested ahead of the reader (the HTTP client's buffers are a few KiB each). */
     private static final int PREFETCH = 32;
     private static final Object COMPLETE = new Object();
@@ -36,12 +35,7 @@ final class DownloadStream extends InputStream {
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final BodySubscriber subscriber = new BodySubscriber();
     private final Function<Throwable, WalKeeperException> failures;
-    private final String description;
     private ByteBuffer current;
-    private long position;
-    private boolean ended;
-    private IOException failed;
-    private boolean closed;
 
     /**
      * Starts reading {@code body}.
@@ -53,56 +47,41 @@ final class DownloadStream extends InputStream {
      */
     DownloadStream(Flux<ByteBuffer> body, long offset, String description,
             Function<Throwable, WalKeeperException> failures) {
-        this.position = offset;
-        this.description = description;
+        super(description, offset);
         this.failures = failures;
         body.subscribe(subscriber);
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        if (closed) {
-            throw new IOException("Cannot read " + description + ": the stream is closed");
-        }
-        if (len == 0) {
-            return 0;
-        }
+    protected int readBody(byte[] b, int off, int len) throws Exception {
         while (current == null || !current.hasRemaining()) {
-            if (ended) {
-                return -1;
-            }
-            if (failed != null) {
-                throw failed;
-            }
             Object next;
             try {
                 next = queue.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while reading " + description);
+                throw new InterruptedIOException("interrupted while reading " + description());
             }
             if (next == COMPLETE) {
-                ended = true;
                 return -1;
             }
+            if (next instanceof Error e) {
+                throw e;
+            }
             if (next instanceof Throwable t) {
-                throw fail(t);
+                throw t instanceof Exception e ? e : new Exception(t);
             }
             current = (ByteBuffer) next;
             subscriber.request(1);
         }
         int n = Math.min(len, current.remaining());
         current.get(b, off, n);
-        position += n;
         return n;
+    }
+
+    @Override
+    protected WalKeeperException translate(Exception failure) {
+        return failures.apply(failure);
     }
 
     @Override
@@ -110,29 +89,12 @@ final class DownloadStream extends InputStream {
         return current == null ? 0 : current.remaining();
     }
 
-    /** Cancels the rest of the response. Idempotent. */
+    /** Cancels the rest of the response. */
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            subscriber.dispose();
-            queue.clear();
-            current = null;
-        }
-    }
-
-    /**
-     * Returns a retryable failure as an {@link IOException} to throw, and throws any other as
-     * walkeeper's exception.
-     */
-    private IOException fail(Throwable t) {
-        WalKeeperException translated = failures.apply(t);
-        if (translated instanceof StorageException s && s.isRetryable()) {
-            failed = new IOException("Reading " + description + " failed at byte " + position + ": "
-                    + translated.getMessage(), t);
-            return failed;
-        }
-        throw translated;
+    protected void closeBody(boolean endedNormally) {
+        subscriber.dispose();
+        queue.clear();
+        current = null;
     }
 
     /**
@@ -142,7 +104,7 @@ final class DownloadStream extends InputStream {
      */
     private final class BodySubscriber extends BaseSubscriber<ByteBuffer> {
         private final Context context = Context.of(ON_ERROR_DROPPED,
-                (Consumer<Throwable>) t -> LOG.debug("After closing {}: {}", description, t.toString()));
+                (Consumer<Throwable>) t -> LOG.debug("After closing {}: {}", description(), t.toString()));
 
         @Override
         public Context currentContext() {

@@ -1,29 +1,29 @@
 package io.walkeeper.storage.gcs;
 
 import com.google.cloud.ReadChannel;
-import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.spi.ProviderInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 
 /**
  * An object's bytes, read from a {@link ReadChannel}. {@link #open} reads the first bytes at once,
  * so that a missing object or a denied read fails when the stream is opened rather than at its
- * first read. A failure later on is thrown as an {@link IOException} when it is worth retrying
- * (the caller may resume with a ranged read) and as the translated {@link WalKeeperException}
- * otherwise. Used by one thread.
+ * first read. Later failures follow {@link ProviderInputStream}'s rule: an {@link IOException}
+ * when it is worth retrying (the caller may resume with a ranged read), the translated
+ * {@link WalKeeperException} otherwise. Used by one thread.
  */
-final class DownloadStream extends InputStream {
+final class DownloadStream extends ProviderInputStream {
     private static final int FIRST_READ = 8 * 1024;
 
     private final ReadChannel channel;
     private final GcsErrors errors;
     private final String key;
     private ByteBuffer first;
-    private boolean eof;
+    private boolean firstEnded;
 
-    private DownloadStream(ReadChannel channel, GcsErrors errors, String key) {
+    private DownloadStream(ReadChannel channel, GcsErrors errors, String key, String description, long offset) {
+        super(description, offset);
         this.channel = channel;
         this.errors = errors;
         this.key = key;
@@ -32,20 +32,22 @@ final class DownloadStream extends InputStream {
     /**
      * Starts reading from the channel's position.
      *
-     * @param channel the reader, positioned; closed on failure
+     * @param channel the reader, positioned at {@code offset}; closed on failure
      * @param errors translates failures
      * @param key the object's key, for messages
+     * @param description the object and its store, for messages
+     * @param offset the channel's position
      * @return the stream
      * @throws WalKeeperException translated from the first read's failure
      */
-    static DownloadStream open(ReadChannel channel, GcsErrors errors, String key) {
-        DownloadStream stream = new DownloadStream(channel, errors, key);
+    static DownloadStream open(ReadChannel channel, GcsErrors errors, String key, String description, long offset) {
+        DownloadStream stream = new DownloadStream(channel, errors, key, description, offset);
         ByteBuffer buffer = ByteBuffer.allocate(FIRST_READ);
         try {
             int n = stream.readChannel(buffer);
             buffer.flip();
             stream.first = buffer;
-            stream.eof = n < 0;
+            stream.firstEnded = n < 0;
             return stream;
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -54,18 +56,7 @@ final class DownloadStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
-        if (len == 0) {
-            return 0;
-        }
+    protected int readBody(byte[] b, int off, int len) throws IOException {
         if (first != null) {
             if (first.hasRemaining()) {
                 int n = Math.min(len, first.remaining());
@@ -73,25 +64,20 @@ final class DownloadStream extends InputStream {
                 return n;
             }
             first = null;
-        }
-        if (eof) {
-            return -1;
-        }
-        try {
-            int n = readChannel(ByteBuffer.wrap(b, off, len));
-            eof = n < 0;
-            return n;
-        } catch (IOException | RuntimeException e) {
-            WalKeeperException translated = errors.translate("read", key, GcsErrors.Target.OBJECT, e);
-            if (translated instanceof StorageException s && s.isRetryable()) {
-                throw new IOException(translated.getMessage(), translated);
+            if (firstEnded) {
+                return -1;
             }
-            throw translated;
         }
+        return readChannel(ByteBuffer.wrap(b, off, len));
     }
 
     @Override
-    public void close() {
+    protected WalKeeperException translate(Exception failure) {
+        return errors.translate("read", key, GcsErrors.Target.OBJECT, failure);
+    }
+
+    @Override
+    protected void closeBody(boolean endedNormally) {
         channel.close();
     }
 

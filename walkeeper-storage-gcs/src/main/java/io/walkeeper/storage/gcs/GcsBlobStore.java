@@ -146,7 +146,7 @@ public final class GcsBlobStore implements BlobStore {
         } catch (IOException | RuntimeException e) {
             throw errors.translate("read", key, GcsErrors.Target.OBJECT, e);
         }
-        return DownloadStream.open(channel, errors, key);
+        return DownloadStream.open(channel, errors, key, "'" + key + "' in " + location, offset);
     }
 
     @Override

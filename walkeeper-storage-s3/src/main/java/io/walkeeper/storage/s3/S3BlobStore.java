@@ -167,9 +167,10 @@ public final class S3BlobStore implements BlobStore {
         } catch (RuntimeException e) {
             throw errors.failure(Operation.READ, quote(key), e);
         }
-        S3ObjectInputStream in = new S3ObjectInputStream(response, quote(key) + " in " + location);
-        if (offset > 0 && response.response().contentRange() == null) {
-            // the service ignored the range and sent the whole object
+        // a service that ignores the range sends the whole object
+        boolean whole = offset > 0 && response.response().contentRange() == null;
+        S3ObjectInputStream in = new S3ObjectInputStream(response, quote(key) + " in " + location, whole ? 0 : offset);
+        if (whole) {
             try {
                 in.skipNBytes(offset);
             } catch (IOException e) {

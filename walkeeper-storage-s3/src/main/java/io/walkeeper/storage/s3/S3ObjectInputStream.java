@@ -1,81 +1,41 @@
 package io.walkeeper.storage.s3;
 
-import java.io.FilterInputStream;
+import io.walkeeper.api.StorageException;
+import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.spi.ProviderInputStream;
 import java.io.IOException;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * The body of a GetObject. Closing it before its end aborts the connection instead of reading the
- * rest of a possibly huge object to reuse the connection. SDK exceptions thrown while reading (a
- * checksum mismatch, a dropped connection) surface as {@link IOException}s, as callers of a stream
- * expect.
+ * rest of a possibly huge object to reuse the connection. Every failure while reading (a checksum
+ * mismatch, a dropped connection, any SDK exception) counts as retryable under
+ * {@link ProviderInputStream}'s rule, so it surfaces as an {@link IOException}, as callers of a
+ * stream expect, and walkeeper's retry layer resumes with a ranged read.
  */
-final class S3ObjectInputStream extends FilterInputStream {
+final class S3ObjectInputStream extends ProviderInputStream {
     private final ResponseInputStream<?> response;
-    private final String description;
-    private boolean ended;
-    private boolean closed;
 
-    S3ObjectInputStream(ResponseInputStream<?> response, String description) {
-        super(response);
+    S3ObjectInputStream(ResponseInputStream<?> response, String description, long offset) {
+        super(description, offset);
         this.response = response;
-        this.description = description;
     }
 
     @Override
-    public int read() throws IOException {
-        try {
-            int b = in.read();
-            ended |= b < 0;
-            return b;
-        } catch (SdkException e) {
-            throw readFailure(e);
-        }
+    protected int readBody(byte[] b, int off, int len) throws IOException {
+        return response.read(b, off, len);
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        try {
-            int n = in.read(b, off, len);
-            ended |= n < 0;
-            return n;
-        } catch (SdkException e) {
-            throw readFailure(e);
-        }
+    protected WalKeeperException translate(Exception failure) {
+        return new StorageException(String.valueOf(failure.getMessage()), failure, true);
     }
 
     @Override
-    public long skip(long n) throws IOException {
-        try {
-            return in.skip(n);
-        } catch (SdkException e) {
-            throw readFailure(e);
-        }
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
-    }
-
-    @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        if (!ended) {
+    protected void closeBody(boolean endedNormally) throws IOException {
+        if (!endedNormally) {
             response.abort();
         }
-        try {
-            response.close();
-        } catch (SdkException e) {
-            throw readFailure(e);
-        }
-    }
-
-    private IOException readFailure(SdkException e) {
-        return new IOException("Cannot read " + description + ": " + e.getMessage(), e);
+        response.close();
     }
 }
