@@ -90,6 +90,8 @@ class CorruptWalRecoveryIT {
             expected = source.fingerprint();
             String last = source.queryString("SELECT pg_walfile_name(pg_switch_wal())");
             ArchiveBackupPitrIT.awaitArchived(repo, last);
+            // push-ahead stores ready segments in parallel, so the last can arrive before the one corrupted below
+            ArchiveBackupPitrIT.awaitArchived(repo, corruptSegment);
             source.stopImmediate();
         }
         Path object;
