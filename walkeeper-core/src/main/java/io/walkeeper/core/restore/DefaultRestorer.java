@@ -336,6 +336,7 @@ public final class DefaultRestorer implements Restorer {
         if (!controlAssembler.finish().isEmpty()) {
             throw new IntegrityException("Backup " + manifest.name() + " part " + controlPart.key() + " does not hold global/pg_control");
         }
+        files.awaitSyncs(); // every file on disk before its directories, the recovery files and pg_control
         long bytes = 0;
         for (FileEntry f : finalFiles.values()) {
             Path p = PG_CONTROL.equals(f.path()) ? controlPending : targets.resolve(f.path());
@@ -415,7 +416,7 @@ public final class DefaultRestorer implements Restorer {
         }
     }
 
-    /** Writes files under the restore target: created 0600, synced by the thread that wrote them before they are closed. */
+    /** Writes files under the restore target: created 0600, handed over to be synced once closed. */
     private static final class FileBlockWriter implements BlockWriter {
         private final PartExtractor.PathResolver resolver;
         private final RestoreFiles files;
@@ -445,9 +446,8 @@ public final class DefaultRestorer implements Restorer {
 
                 @Override
                 public void close() throws IOException {
-                    try (ch) {
-                        files.syncFile(ch, p);
-                    }
+                    ch.close();
+                    files.syncLater(p);
                 }
             };
         }

@@ -3,10 +3,12 @@ package io.walkeeper.core.restore;
 import io.walkeeper.api.ConflictException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.core.io.FileSync;
+import io.walkeeper.core.io.Workers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -32,15 +34,24 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
  * What a restore does to the file system, in one place: it claims its target directories with a
  * lock file created exclusively (a second restore into the same directory fails at once, and
  * never cleans up under the first), creates every file 0600 and every directory 0700 from the
- * start, syncs each file on the thread that wrote it, syncs directories bottom-up, and on failure
- * removes what it wrote. {@link #syncFile} and {@link #syncDirectory} are the seam through which
- * tests see the order of the syncs.
+ * start, syncs each file once its writer has closed it, syncs directories bottom-up, and on
+ * failure removes what it wrote. {@link #syncFile} and {@link #syncDirectory} are the seam through
+ * which tests see the order of the syncs.
+ *
+ * <p>File syncs run on a small pool of their own ({@link #syncLater}), up to {@value #SYNCS_IN_FLIGHT}
+ * at a time, while the workers go on writing: a file system commits concurrent syncs together, so
+ * a restore of many small files is not bound by one sync's latency per file. {@link #awaitSyncs}
+ * returns once every file handed over is on disk, and reports the first failure.
  */
 class RestoreFiles {
     /** The lock a running restore holds in each directory it writes; its presence after a crash says the restore is incomplete. */
@@ -51,8 +62,15 @@ class RestoreFiles {
     private static final FileAttribute<Set<PosixFilePermission>> DIR_MODE =
             PosixFilePermissions.asFileAttribute(Modes.toPermissions(0700));
 
+    /** Files being synced at once; a writer handing over one more waits. */
+    static final int SYNCS_IN_FLIGHT = 64;
+    private static final int SYNC_THREADS = 16;
+
     private final List<Path> claimed = new ArrayList<>();
     private final List<Path> created = new ArrayList<>();
+    private final Semaphore syncPermits = new Semaphore(SYNCS_IN_FLIGHT);
+    private final AtomicReference<IOException> syncFailure = new AtomicReference<>();
+    private ExecutorService syncPool;
 
     /**
      * Claims a directory for this restore: it must be absent or empty; missing directories are
@@ -198,9 +216,78 @@ class RestoreFiles {
         syncDirectory(to.getParent());
     }
 
-    /** Flushes a written file to disk; called by the thread that wrote it, before it closes it. */
+    /** Flushes a written file to disk. */
     void syncFile(FileChannel channel, Path file) throws IOException {
         channel.force(true);
+    }
+
+    /**
+     * Hands a written and closed file over to be synced; waits while {@value #SYNCS_IN_FLIGHT}
+     * syncs are under way.
+     *
+     * @param file the file, no longer written by anyone
+     * @throws IOException if an earlier sync failed
+     */
+    void syncLater(Path file) throws IOException {
+        rethrowSyncFailure();
+        try {
+            syncPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while handing " + file + " over to be synced");
+        }
+        try {
+            syncPool().execute(() -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    syncFile(ch, file);
+                } catch (IOException | RuntimeException e) {
+                    syncFailure.compareAndSet(null, new IOException("Cannot sync " + file + " to disk: " + e.getMessage(), e));
+                } finally {
+                    syncPermits.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            syncPermits.release();
+            throw e;
+        }
+    }
+
+    private synchronized ExecutorService syncPool() {
+        if (syncPool == null) {
+            syncPool = Executors.newFixedThreadPool(SYNC_THREADS, Workers.named("walkeeper-restore-sync"));
+        }
+        return syncPool;
+    }
+
+    /**
+     * Waits until every file handed to {@link #syncLater} is synced.
+     *
+     * @throws IOException the first sync that failed
+     */
+    void awaitSyncs() throws IOException {
+        try {
+            syncPermits.acquire(SYNCS_IN_FLIGHT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for restored files to reach the disk");
+        }
+        syncPermits.release(SYNCS_IN_FLIGHT);
+        stopSyncPool();
+        rethrowSyncFailure();
+    }
+
+    private synchronized void stopSyncPool() {
+        if (syncPool != null) {
+            Workers.stopAndWait(syncPool);
+            syncPool = null;
+        }
+    }
+
+    private void rethrowSyncFailure() throws IOException {
+        IOException failed = syncFailure.get();
+        if (failed != null) {
+            throw failed;
+        }
     }
 
     /** Flushes a directory's entries to disk. */
@@ -222,6 +309,7 @@ class RestoreFiles {
 
     /** After a failure: removes everything written into the claimed directories, the locks last, and the directories this restore created. */
     void undo() {
+        stopSyncPool(); // no sync may reopen a file while it is removed
         for (Path root : claimed) {
             try {
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {

@@ -5,6 +5,7 @@ import io.walkeeper.api.ConflictException;
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.RestoreRequest;
+import io.walkeeper.api.StorageException;
 import io.walkeeper.core.backup.TestBackups;
 import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a restore does to the disk, seen through {@link RestoreFiles}: every file it writes is
- * synced by the thread that wrote it, directories are synced bottom-up after the data, the
+ * synced by the sync pool once written, directories are synced bottom-up after the data, the
  * recovery files and backup_label after them, and global/pg_control is renamed into place last,
  * so that a crash before the end leaves a directory PostgreSQL refuses to start. Files are 0600
  * and directories 0700 from their creation. A second restore into a claimed directory fails at
@@ -60,8 +61,8 @@ class RestoreDurabilityTest {
         @Override
         void syncFile(FileChannel channel, Path file) throws IOException {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), file + " while written");
-            events.add("file " + rel(file) + " @" + Thread.currentThread().getName());
             super.syncFile(channel, file);
+            events.add("file " + rel(file) + " @" + Thread.currentThread().getName()); // once it is on disk
         }
 
         @Override
@@ -103,7 +104,7 @@ class RestoreDurabilityTest {
     }
 
     @Test
-    void everyFileIsSyncedByItsWriterThenDirectoriesBottomUpThenBackupLabelAndPgControlLast() throws Exception {
+    void everyFileIsSyncedThenDirectoriesBottomUpThenBackupLabelAndPgControlLast() throws Exception {
         Repository repo = backupOf(tmp.resolve("data"));
         Path target = tmp.resolve("restored");
         Recording files = new Recording(target);
@@ -123,7 +124,7 @@ class RestoreDurabilityTest {
         for (String f : written) {
             if (f.startsWith("base/")) {
                 String e = ev.stream().filter(x -> x.startsWith("file " + f + " @")).findFirst().orElseThrow();
-                assertTrue(e.contains("@walkeeper-restore-part"), "synced on the worker that wrote it: " + e);
+                assertTrue(e.contains("@walkeeper-restore-sync"), "synced by the sync pool: " + e);
             }
         }
         int firstDir = indexOf(ev, "dir ");
@@ -165,6 +166,26 @@ class RestoreDurabilityTest {
             }
         }
         throw new AssertionError("no event " + prefix + " in " + ev);
+    }
+
+    @Test
+    void aFileThatCannotBeSyncedFailsTheRestoreAndItIsUndone() throws Exception {
+        Repository repo = backupOf(tmp.resolve("data"));
+        Path target = tmp.resolve("restored");
+        RestoreFiles failing = new RestoreFiles() {
+            @Override
+            void syncFile(FileChannel channel, Path file) throws IOException {
+                if (file.endsWith("base/1/16383")) {
+                    throw new IOException("Input/output error");
+                }
+                super.syncFile(channel, file);
+            }
+        };
+        StorageException e = assertThrows(StorageException.class, () -> new DefaultRestorer(repo, 2, () -> failing).restore(
+                RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p")));
+        assertTrue(e.getMessage().contains("Cannot sync " + target.resolve("base/1/16383")) && e.getMessage().contains("Input/output error"),
+                e.getMessage());
+        assertFalse(Files.exists(target), "the failed restore removed the directory it had created");
     }
 
     @Test
