@@ -4,6 +4,8 @@ import io.walkeeper.api.Lsn;
 import io.walkeeper.api.PostgresException;
 import io.walkeeper.api.TimelineId;
 import io.walkeeper.core.PgConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +22,9 @@ import java.util.Properties;
  * {@code pg_start_backup/pg_stop_backup} with {@code exclusive => false} (12 to 14).
  */
 public final class PgSession implements BackupSession {
+    private static final Logger LOG = LoggerFactory.getLogger(PgSession.class);
+    /** SQLSTATE of an unrecognized configuration parameter. */
+    private static final String UNDEFINED_OBJECT = "42704";
     private final Connection connection;
     private final PgConnection settings;
     private final int versionNum;
@@ -55,7 +60,7 @@ public final class PgSession implements BackupSession {
         }
         String url = "jdbc:postgresql://" + hostForUrl(host) + ":" + settings.port() + "/" + settings.database();
         try {
-            Connection c = DriverManager.getConnection(url, props);
+            Connection c = connect(url, props);
             c.setAutoCommit(true);
             PgSession s = new PgSession(c, settings, 0);
             int v = Integer.parseInt(s.queryString("SELECT current_setting('server_version_num')"));
@@ -77,6 +82,37 @@ public final class PgSession implements BackupSession {
             throw new PostgresException("Cannot connect to PostgreSQL at " + settings + ": " + e.getMessage()
                     + " (HINT: check PGHOST, PGPORT, PGUSER, PGPASSWORD and that the server is running)", e);
         }
+    }
+
+    /**
+     * Connects with the session timeouts turned off in the startup packet, so that not even the
+     * moment between connecting and the first statement is exposed to a short
+     * {@code idle_session_timeout}; PostgreSQL before 14 does not know that setting, and a pooler
+     * may refuse startup options: each is retried without what it refused (the statements after
+     * connecting turn the timeouts off then).
+     */
+    private static Connection connect(String url, Properties props) throws SQLException {
+        String common = "-c statement_timeout=0 -c idle_in_transaction_session_timeout=0";
+        props.setProperty("options", common + " -c idle_session_timeout=0");
+        try {
+            return DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            if (!UNDEFINED_OBJECT.equals(e.getSQLState()) && !String.valueOf(e.getMessage()).contains("options")) {
+                throw e;
+            }
+            LOG.debug("Connecting again without idle_session_timeout in the startup packet: {}", e.getMessage());
+        }
+        props.setProperty("options", common);
+        try {
+            return DriverManager.getConnection(url, props);
+        } catch (SQLException e) {
+            if (!String.valueOf(e.getMessage()).contains("options")) {
+                throw e;
+            }
+            LOG.debug("Connecting again without startup options: {}", e.getMessage());
+        }
+        props.remove("options");
+        return DriverManager.getConnection(url, props);
     }
 
     private static String hostForUrl(String host) {

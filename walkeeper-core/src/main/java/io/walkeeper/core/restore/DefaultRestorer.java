@@ -431,7 +431,12 @@ public final class DefaultRestorer implements Restorer {
         @Override
         public Target open(String path) throws IOException {
             Path p = resolver.resolve(path);
-            FileChannel ch = files.open(p);
+            FileChannel ch;
+            try {
+                ch = files.open(p);
+            } catch (IOException e) {
+                throw new TargetWriteException("Cannot create " + p + ": " + e.getMessage(), e);
+            }
             counted.paths.add(path);
             return new Target() {
                 @Override
@@ -439,15 +444,23 @@ public final class DefaultRestorer implements Restorer {
                     counted.bytes.addAndGet(length);
                     ByteBuffer b = ByteBuffer.wrap(data, offset, length);
                     long at = position;
-                    while (b.hasRemaining()) {
-                        at += ch.write(b, at);
+                    try {
+                        while (b.hasRemaining()) {
+                            at += ch.write(b, at);
+                        }
+                    } catch (IOException e) {
+                        throw new TargetWriteException("Cannot write " + p + ": " + e.getMessage(), e);
                     }
                 }
 
                 @Override
                 public void close() throws IOException {
-                    ch.close();
-                    files.syncLater(p);
+                    try {
+                        ch.close();
+                        files.syncLater(p);
+                    } catch (IOException e) {
+                        throw e instanceof TargetWriteException ? e : new TargetWriteException(e.getMessage(), e);
+                    }
                 }
             };
         }

@@ -84,6 +84,10 @@ final class PartExtractor {
                 }
                 throw new IntegrityException(named.getMessage() + held, named);
             } catch (IOException | RuntimeException e) {
+                if (TargetWriteException.in(e)) {
+                    throw new StorageException(targetFailure(e) + " (HINT: check the free space, permissions and health of the "
+                            + "restore target; the backup is not at fault; the restore was undone)", e, false);
+                }
                 if (StorageReadException.in(e)) {
                     throw new StorageException("Cannot read part '" + key + "' from " + repository.store().location()
                             + ": " + e.getMessage() + " (HINT: the storage or the network failed, not the backup; try again)", e, true);
@@ -115,6 +119,15 @@ final class PartExtractor {
             throw new IntegrityException("Backup part '" + key + "' is missing from " + repository.store().location() + held
                     + " (HINT: restore from another backup; the restore was undone)", e);
         }
+    }
+
+    private static String targetFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof TargetWriteException) {
+                return c.getMessage();
+            }
+        }
+        return t.getMessage();
     }
 
     private IntegrityException corrupt(String key, BackupManifest.Part part, DigestingInputStream digest, Exception e) {

@@ -189,6 +189,27 @@ class RestoreDurabilityTest {
     }
 
     @Test
+    void aTargetThatCannotBeWrittenIsNamedAndTheBackupIsNotCalledCorrupt() throws Exception {
+        Repository repo = backupOf(tmp.resolve("data"));
+        Path target = tmp.resolve("restored");
+        RestoreFiles full = new RestoreFiles() {
+            @Override
+            FileChannel open(Path file) throws IOException {
+                if (file.endsWith("base/1/16384")) {
+                    throw new IOException("No space left on device");
+                }
+                return super.open(file);
+            }
+        };
+        StorageException e = assertThrows(StorageException.class, () -> new DefaultRestorer(repo, 2, () -> full).restore(
+                RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p")));
+        assertTrue(e.getMessage().contains(target.resolve("base/1/16384") + ": No space left on device"), e.getMessage());
+        assertFalse(e.getMessage().contains("corrupt"), "the backup is not at fault: " + e.getMessage());
+        assertFalse(e.isRetryable(), e.getMessage());
+        assertFalse(Files.exists(target), "the failed restore removed the directory it had created");
+    }
+
+    @Test
     void aSecondRestoreIntoTheSameDirectoryFailsAtOnceAndLeavesTheFirstAlone() throws Exception {
         Repository repo = backupOf(tmp.resolve("data"));
         Path target = tmp.resolve("restored");
