@@ -18,7 +18,9 @@ package io.walkeeper.api;
  *     (those skipped unread included)
  * @param filesSkippedUnread of {@code filesSkippedUnchanged}, the relation files recorded as
  *     unchanged without being opened, from their size and modification time
- * @param bytesSkippedUnread the total size of the files counted in {@code filesSkippedUnread}
+ * @param bytesSkippedUnread the total size of the files counted in {@code filesSkippedUnread},
+ *     plus the blocks of relation files a delta did not read because the server's WAL summaries
+ *     showed them unchanged (PostgreSQL 17 with {@code summarize_wal})
  */
 public record BackupStatistics(long bytesRead, long bytesStored, long pagesScanned, long pagesStored,
                                long filesStoredWhole, long filesStoredAsDelta, long filesSkippedUnchanged,

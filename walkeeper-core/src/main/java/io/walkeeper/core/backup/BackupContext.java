@@ -3,6 +3,7 @@ package io.walkeeper.core.backup;
 import io.walkeeper.api.BackupStatistics;
 import io.walkeeper.api.CorruptPage;
 import io.walkeeper.api.IntegrityException;
+import io.walkeeper.core.pg.ChangedBlocks;
 import io.walkeeper.core.repo.FileEntry;
 
 import java.time.Instant;
@@ -33,6 +34,11 @@ final class BackupContext {
     final long parentStartLsn;
     /** When the parent started (its manifest's start time), {@code null} for a full backup. */
     final Instant parentStart;
+    /**
+     * The blocks WAL modified since the parent started, from the server's WAL summaries: a delta
+     * reads only those of a relation file the parent holds. {@code null}: read every block.
+     */
+    final ChangedBlocks changedBlocks;
 
     final AtomicLong bytesRead = new AtomicLong();
     final AtomicLong pagesScanned = new AtomicLong();
@@ -47,7 +53,7 @@ final class BackupContext {
 
     BackupContext(int blockSize, long blocksPerSegment, boolean checksums, long backupStartLsn, Instant backupStart,
                   boolean failOnCorruptPage, Map<String, FileEntry> parentFiles, long parentStartLsn,
-                  Instant parentStart) {
+                  Instant parentStart, ChangedBlocks changedBlocks) {
         this.blockSize = blockSize;
         this.blocksPerSegment = blocksPerSegment;
         this.checksums = checksums;
@@ -57,6 +63,7 @@ final class BackupContext {
         this.parentFiles = parentFiles;
         this.parentStartLsn = parentStartLsn;
         this.parentStart = parentStart;
+        this.changedBlocks = changedBlocks;
     }
 
     /** Notes a key this run is about to create, so that a failed run removes exactly what it wrote. */

@@ -14,6 +14,7 @@ import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalSegmentName;
 import io.walkeeper.core.io.ProgressTicker;
 import io.walkeeper.core.pg.BackupSession;
+import io.walkeeper.core.pg.ChangedBlocks;
 import io.walkeeper.core.repo.BackupLease;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.FileEntry;
@@ -130,7 +131,7 @@ final class BackupRun {
         BackupContext context = new BackupContext(b.cluster().blockSize(), b.cluster().blocksPerSegment(),
                 b.cluster().checksums(), b.start().value(), b.startTime(), request.failOnCorruptPage(),
                 parent == null ? null : filesByPath(parent), parent == null ? 0 : parent.startLsn().value(),
-                parent == null ? null : parent.startTime());
+                parent == null ? null : parent.startTime(), changedBlocks(b));
         try {
             Copied copied = copy(name, b, context);
             Stopped stopped = stopAndWaitForWal(b);
@@ -145,6 +146,19 @@ final class BackupRun {
             }
             throw (RuntimeException) e;
         }
+    }
+
+    /**
+     * The blocks a delta must read, from the server's WAL summaries of the range from the
+     * parent's start to this backup's start; {@code null} (read every block) for a full backup,
+     * a parent on another timeline, or summaries that do not cover the range.
+     */
+    private ChangedBlocks changedBlocks(Started b) {
+        BackupManifest parent = b.parent();
+        if (parent == null || !parent.timeline().equals(b.timeline())) {
+            return null;
+        }
+        return pg.changedBlocks(b.timeline(), parent.startLsn(), b.start()).orElse(null);
     }
 
     /** Streams the data directory into parts, {@code pg_control} in a part of its own, written last. */

@@ -6,6 +6,7 @@ import io.walkeeper.core.io.NonClosingOutputStream;
 import io.walkeeper.core.page.PageChecksum;
 import io.walkeeper.core.page.Pages;
 import io.walkeeper.core.page.RelationFile;
+import io.walkeeper.core.pg.ChangedBlocks;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.DeltaFile;
@@ -200,7 +201,13 @@ final class PartWriter {
                 FileEntry parent = context.delta() ? context.parentFiles.get(f.archivePath()) : null;
                 if (parent != null && !parent.isDirectory()) {
                     if (paged && rel.get().pageIncremental() && parent.size() % blockSize == 0) {
-                        Scan scan = scan(ch, f, rel.get(), parent.size() / blockSize);
+                        ChangedBlocks.FileBlocks named = context.changedBlocks == null ? null
+                                : context.changedBlocks.forFile(f.archivePath(), context.blocksPerSegment);
+                        if (named != null && named.all()) {
+                            return writeWhole(ch, f, rel.get());
+                        }
+                        Scan scan = named == null ? scan(ch, f, rel.get(), parent.size() / blockSize)
+                                : scanNamed(ch, f, rel.get(), parent.size() / blockSize, named);
                         if (!scan.badHeader) {
                             if (scan.blocks.length == 0 && f.size() == parent.size()) {
                                 fig.unchanged++;
@@ -319,6 +326,58 @@ final class PartWriter {
                     }
                 }
             }
+            return new Scan(Arrays.copyOf(keep, kept), badHeader);
+        }
+
+        /**
+         * Reads only the blocks the WAL summaries name, and every block from the first one past
+         * the parent's end or the fork's limit block on, all of which the delta stores; the other
+         * blocks are on disk as the parent read them and are not read.
+         */
+        private Scan scanNamed(FileChannel ch, SourceFile f, RelationFile rel, long parentBlocks,
+                               ChangedBlocks.FileBlocks named) throws IOException {
+            keptPages = 0;
+            long blocks = f.size() / blockSize;
+            long tail = Math.min(Math.min(named.limit(), parentBlocks), blocks);
+            int[] listed = named.blocks();
+            int maxPages = buf.length / blockSize;
+            int[] keep = new int[16];
+            int kept = 0;
+            boolean badHeader = false;
+            int i = 0;
+            long block = 0;
+            while (true) {
+                while (i < listed.length && listed[i] < block) {
+                    i++;
+                }
+                long first = i < listed.length && listed[i] < tail ? listed[i] : Math.max(tail, block);
+                if (first >= blocks) {
+                    break;
+                }
+                long end = first + 1;
+                if (first >= tail) {
+                    end = Math.min(blocks, first + maxPages);
+                } else {
+                    for (int j = i + 1; j < listed.length && listed[j] == end && end < tail && end - first < maxPages; j++) {
+                        end++;
+                    }
+                }
+                int pages = (int) (end - first);
+                int got = readFully(ch, first * blockSize, pages * blockSize);
+                Arrays.fill(buf, got, pages * blockSize, (byte) 0);
+                for (int p = 0; p < pages; p++) {
+                    if (check(ch, f, rel, first + p, p * blockSize) == Pages.Verdict.BAD_HEADER) {
+                        badHeader = true;
+                    }
+                    if (kept == keep.length) {
+                        keep = Arrays.copyOf(keep, keep.length * 2);
+                    }
+                    keep[kept++] = (int) (first + p);
+                    keepPage(p * blockSize);
+                }
+                block = end;
+            }
+            fig.unreadBytes += (blocks - kept) * (long) blockSize;
             return new Scan(Arrays.copyOf(keep, kept), badHeader);
         }
 

@@ -69,6 +69,22 @@ public interface BackupSession extends AutoCloseable {
      */
     StopResult stopBackup();
 
+    /**
+     * The relation blocks WAL modified from {@code from} to {@code to} on one timeline, from the
+     * server's WAL summaries (PostgreSQL 17 with {@code summarize_wal = on}), after waiting a
+     * little for the summarizer to reach {@code to}.
+     *
+     * @param timeline the timeline both LSNs are on
+     * @param from where the delta's parent started
+     * @param to where this backup started
+     * @return the blocks, or empty when the summaries do not cover the whole range (older
+     *     server, summaries off or removed, summarizer behind, too many blocks to hold): the
+     *     caller then reads every block
+     */
+    default Optional<ChangedBlocks> changedBlocks(TimelineId timeline, Lsn from, Lsn to) {
+        return Optional.empty();
+    }
+
     /** Ends the session; a backup still running on it is aborted by the server. */
     @Override
     void close();

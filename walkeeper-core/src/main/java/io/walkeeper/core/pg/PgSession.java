@@ -240,6 +240,20 @@ public final class PgSession implements BackupSession {
     }
 
     @Override
+    public Optional<ChangedBlocks> changedBlocks(TimelineId timeline, Lsn from, Lsn to) {
+        if (versionNum < 170000) {
+            return Optional.empty();
+        }
+        try {
+            return new WalSummaries(connection).read(timeline, from, to);
+        } catch (SQLException e) {
+            LOG.info("Reading every block of the delta: the WAL summaries from {} to {} cannot be read on {}: {}", from,
+                    to, settings, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
     public String server() {
         return settings.toString();
     }

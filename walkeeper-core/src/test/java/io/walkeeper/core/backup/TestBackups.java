@@ -3,6 +3,7 @@ package io.walkeeper.core.backup;
 import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.TimelineId;
+import io.walkeeper.core.pg.ChangedBlocks;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.Repository;
@@ -44,7 +45,20 @@ public final class TestBackups {
      */
     public static BackupManifest take(Repository repo, Path data, String name, Lsn start, Instant backupStart,
                                       BackupManifest parent, int filesPerPart) throws IOException {
-        return take(repo, data, name, start, backupStart, parent, filesPerPart, 0);
+        return take(repo, data, name, start, backupStart, parent, filesPerPart, 0, null);
+    }
+
+    /**
+     * Backs up a directory as {@link #take} does, a delta reading only the blocks that
+     * {@code changed} names, as it does when the server's WAL summaries cover the range.
+     *
+     * @param changed the blocks WAL modified since the parent started
+     * @return the manifest written
+     */
+    public static BackupManifest takeWithSummaries(Repository repo, Path data, String name, Lsn start,
+                                                   Instant backupStart, BackupManifest parent, int filesPerPart,
+                                                   ChangedBlocks changed) throws IOException {
+        return take(repo, data, name, start, backupStart, parent, filesPerPart, 0, changed);
     }
 
     /**
@@ -63,11 +77,12 @@ public final class TestBackups {
      */
     public static BackupManifest takeInParts(Repository repo, Path data, String name, Lsn start, Instant backupStart,
                                              BackupManifest parent, long partSize) throws IOException {
-        return take(repo, data, name, start, backupStart, parent, 0, partSize);
+        return take(repo, data, name, start, backupStart, parent, 0, partSize, null);
     }
 
     private static BackupManifest take(Repository repo, Path data, String name, Lsn start, Instant backupStart,
-                                       BackupManifest parent, int filesPerPart, long partSize) throws IOException {
+                                       BackupManifest parent, int filesPerPart, long partSize, ChangedBlocks changed)
+            throws IOException {
         String prefix = RepositoryLayout.backupPrefix(name);
         Map<String, FileEntry> parentFiles = null;
         if (parent != null) {
@@ -77,7 +92,7 @@ public final class TestBackups {
             }
         }
         BackupContext ctx = new BackupContext(BS, 131072, false, start.value(), backupStart, false, parentFiles,
-                parent == null ? 0 : parent.startLsn().value(), parent == null ? null : parent.startTime());
+                parent == null ? 0 : parent.startLsn().value(), parent == null ? null : parent.startTime(), changed);
         List<SourceFile> sources = new ArrayList<>();
         SourceFile control = null;
         List<FileEntry> entries = new ArrayList<>();
