@@ -183,8 +183,9 @@ gen_wal() {
   GEN_N=$(( $(segno "$last") - $(segno "$first") + 1 ))
 }
 
-# drain NAME COMMAND: stops archiving (archive_command = /bin/false), makes SEGMENTS segments,
-# waits for the archiver to be back in its sleep after its retries, then restores COMMAND and times
+# drain NAME COMMAND [START]: stops archiving (archive_command = /bin/false), makes SEGMENTS segments,
+# waits for the archiver to be back in its sleep after its retries, then (after running START, if
+# given, inside the timing) restores COMMAND and times
 # until pg_stat_archiver has counted every one of them as archived
 drain() {
   local name=$1 cmd=$2 before t0 t1
@@ -194,6 +195,7 @@ drain() {
   gen_wal "$SEGMENTS"
   sleep 4
   t0=$(now)
+  [ -z "${3:-}" ] || "$3"
   set_archive_command "$cmd"
   while [ $(( $(archived) - before )) -lt "$GEN_N" ]; do
     if [ "$(secs "$t0" "$(now)" | cut -d. -f1)" -gt 1800 ]; then
@@ -307,6 +309,18 @@ pgbr_label() { ls "$PGBR_REPO/backup/$1" | grep -E '^[0-9]{8}-[0-9]{6}[FDI]' | s
 wk_wal0=$(dusize "$REPO/wal")
 drain walkeeper "$WK wal-push %p"
 wk_drain=("$GEN_N" "$D_SECS" $(( $(dusize "$REPO/wal") - wk_wal0 )))
+# the same with the resident archiver (wal-daemon), started when the timing starts (so that it
+# meets the whole backlog): archive_command is still wal-push, which then waits for the daemon to
+# have stored the segment instead of starting a JVM
+daemon_pidfile=$DATA/pg_wal/.walkeeper-daemon.pid
+start_daemon() { as_pg $WK wal-daemon --pgdata "$DATA" >"$LOG/wal-daemon.log" 2>&1 & }
+wk_wal1=$(dusize "$REPO/wal")
+drain walkeeper-daemon "$WK wal-push %p" start_daemon
+[ -s "$daemon_pidfile" ] || { echo "bench.sh: wal-daemon did not start:" >&2; tail -20 "$LOG/wal-daemon.log" >&2; exit 1; }
+wk_daemon_drain=("$GEN_N" "$D_SECS" $(( $(dusize "$REPO/wal") - wk_wal1 )))
+daemon_pid=$(cut -d' ' -f1 "$daemon_pidfile")
+kill -TERM "$daemon_pid"
+for _ in $(seq 300); do kill -0 "$daemon_pid" 2>/dev/null || break; sleep 0.1; done
 pgbr_wal0=$(dusize "$PGBR_REPO/archive/bench")
 drain pgbackrest "$PGBR --stanza=bench archive-push %p"
 pgbr_drain=("$GEN_N" "$D_SECS" $(( $(dusize "$PGBR_REPO/archive/bench") - pgbr_wal0 )))
@@ -391,6 +405,8 @@ fi
 
 row "archive drain" "walkeeper wal-push (${wk_drain[0]} seg, push-ahead 8)" "${wk_drain[1]}" "${wk_drain[2]}" -
 row "archive drain" "pgBackRest archive-push sync (${pgbr_drain[0]} seg)" "${pgbr_drain[1]}" "${pgbr_drain[2]}" -
+row "drain, wal-daemon" "walkeeper wal-push + wal-daemon (${wk_daemon_drain[0]} seg)" "${wk_daemon_drain[1]}" "${wk_daemon_drain[2]}" -
+row "drain, wal-daemon" "pgBackRest archive-push sync (same run as above)" "${pgbr_drain[1]}" "${pgbr_drain[2]}" -
 row "recovery ($REC_N seg)" "walkeeper wal-fetch" "$wk_rec" - -
 row "recovery ($REC_N seg)" "pgBackRest archive-get async p2" "$pgbr_async" - -
 row "recovery ($REC_N seg)" "pgBackRest archive-get sync" "$pgbr_sync" - -
@@ -409,6 +425,7 @@ if [ "$block" = yes ]; then
 else
   echo "block incremental: not available in pgBackRest $pgbr_version (no repo-block option); only plain incr was run."
 fi
-echo "archive drain: archive_command=/bin/false while the segments were made, then one tool's command alone."
+echo "archive drain: archive_command=/bin/false while the segments were made, then one tool's command alone"
+echo "       (walkeeper twice: wal-push alone, then wal-push with wal-daemon running)."
 echo "recovery: restored copy started with the tool's restore_command until pg_is_in_recovery() = false;"
 echo "       data after recovery vs source: walkeeper $wk_check, pgBackRest async $pgbr_async_check, sync $pgbr_sync_check."
