@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -302,7 +303,7 @@ public final class DefaultRestorer implements Restorer {
         Map<String, Long> sizes = new HashMap<>();
         finalFiles.forEach((p, f) -> sizes.put(p, f.size()));
         sizes.remove(PG_CONTROL);
-        FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), new FileBlockWriter(targets::resolve, files, counted));
+        FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), new FileBlockWriter(targets::resolve, finalFiles::get, files, counted));
         BackupManifest.Part controlPart = null;
         for (BackupManifest level : chain) {
             Map<String, Map<String, FileEntry>> byPart = byPart(level);
@@ -330,7 +331,7 @@ public final class DefaultRestorer implements Restorer {
         Path control = targets.resolve(PG_CONTROL);
         Path controlPending = control.resolveSibling("pg_control" + PENDING);
         FileAssembler controlAssembler = new FileAssembler(Map.of(PG_CONTROL, finalFiles.get(PG_CONTROL).size()),
-                manifest.blockSize(), new FileBlockWriter(p -> controlPending, files, counted));
+                manifest.blockSize(), new FileBlockWriter(p -> controlPending, finalFiles::get, files, counted));
         new PartExtractor(repository, RepositoryLayout.backupPrefix(manifest.name()),
                 byPart(manifest).get(controlPart.key()), controlAssembler).extract(controlPart);
         if (!controlAssembler.finish().isEmpty()) {
@@ -416,14 +417,20 @@ public final class DefaultRestorer implements Restorer {
         }
     }
 
-    /** Writes files under the restore target: created 0600, handed over to be synced once closed. */
+    /**
+     * Writes files under the restore target: created 0600, handed over to be synced once closed,
+     * with the modification time and mode the backup recorded.
+     */
     private static final class FileBlockWriter implements BlockWriter {
         private final PartExtractor.PathResolver resolver;
+        private final Function<String, FileEntry> entries;
         private final RestoreFiles files;
         private final Counted counted;
 
-        FileBlockWriter(PartExtractor.PathResolver resolver, RestoreFiles files, Counted counted) {
+        FileBlockWriter(PartExtractor.PathResolver resolver, Function<String, FileEntry> entries, RestoreFiles files,
+                        Counted counted) {
             this.resolver = resolver;
+            this.entries = entries;
             this.files = files;
             this.counted = counted;
         }
@@ -457,7 +464,9 @@ public final class DefaultRestorer implements Restorer {
                 public void close() throws IOException {
                     try {
                         ch.close();
-                        files.syncLater(p);
+                        FileEntry entry = entries.apply(path);
+                        files.syncLater(p, entry == null ? null : FileTime.from(entry.mtime()),
+                                entry == null ? null : Modes.toPermissions(entry.mode() & 0750 | 0600));
                     } catch (IOException e) {
                         throw e instanceof TargetWriteException ? e : new TargetWriteException(e.getMessage(), e);
                     }

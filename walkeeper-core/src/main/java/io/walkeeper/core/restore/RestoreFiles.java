@@ -26,6 +26,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -223,12 +224,16 @@ class RestoreFiles {
 
     /**
      * Hands a written and closed file over to be synced; waits while {@value #SYNCS_IN_FLIGHT}
-     * syncs are under way.
+     * syncs are under way. The file gets its modification time and mode just before the sync, so
+     * that the sync makes them durable with its content (a later write of the same file hands it
+     * over again).
      *
      * @param file the file, no longer written by anyone
+     * @param mtime its modification time, or {@code null} to leave it
+     * @param mode its permissions, or {@code null} to leave them
      * @throws IOException if an earlier sync failed
      */
-    void syncLater(Path file) throws IOException {
+    void syncLater(Path file, FileTime mtime, Set<PosixFilePermission> mode) throws IOException {
         rethrowSyncFailure();
         try {
             syncPermits.acquire();
@@ -239,6 +244,12 @@ class RestoreFiles {
         try {
             syncPool().execute(() -> {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    if (mode != null) {
+                        Files.setPosixFilePermissions(file, mode);
+                    }
+                    if (mtime != null) {
+                        Files.setLastModifiedTime(file, mtime);
+                    }
                     syncFile(ch, file);
                 } catch (IOException | RuntimeException e) {
                     syncFailure.compareAndSet(null, new IOException("Cannot sync " + file + " to disk: " + e.getMessage(), e));

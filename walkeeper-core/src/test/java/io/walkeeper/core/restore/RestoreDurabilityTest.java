@@ -7,6 +7,8 @@ import io.walkeeper.api.Lsn;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.core.backup.TestBackups;
+import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
 import io.walkeeper.core.repo.Repository;
@@ -166,6 +168,34 @@ class RestoreDurabilityTest {
             }
         }
         throw new AssertionError("no event " + prefix + " in " + ev);
+    }
+
+    @Test
+    void eachFileHasItsModificationTimeAndModeBeforeItIsSynced() throws Exception {
+        Repository repo = backupOf(tmp.resolve("data"));
+        BackupManifest manifest = repo.readManifest("base_1").orElseThrow();
+        Path target = tmp.resolve("restored");
+        Map<String, String> atSync = new java.util.concurrent.ConcurrentHashMap<>();
+        RestoreFiles files = new RestoreFiles() {
+            @Override
+            void syncFile(FileChannel channel, Path file) throws IOException {
+                atSync.put(target.relativize(file).toString(), Files.getLastModifiedTime(file).toInstant() + " "
+                        + PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+                super.syncFile(channel, file);
+            }
+        };
+        new DefaultRestorer(repo, 3, () -> files).restore(RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p"));
+        int checked = 0;
+        for (FileEntry f : manifest.files()) {
+            if (f.isDirectory() || f.path().equals("standby.signal") || f.path().equals("postgresql.auto.conf")) {
+                continue;
+            }
+            String synced = f.path().equals("global/pg_control") ? "global/pg_control" + DefaultRestorer.PENDING : f.path();
+            // the time and mode a crash right after the restore leaves are those the sync made durable
+            assertEquals(f.mtime() + " rw-------", atSync.get(synced), f.path() + " when it was synced");
+            checked++;
+        }
+        assertEquals(9, checked, atSync.toString());
     }
 
     @Test
