@@ -2,6 +2,7 @@ package io.walkeeper.cli;
 
 import io.walkeeper.api.WalPushResult;
 import io.walkeeper.core.WalKeeper;
+import io.walkeeper.core.wal.ArchiveStatus;
 import io.walkeeper.core.wal.WalPushAhead;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,13 +91,9 @@ public final class WalPushCommand implements Callable<Integer> {
         }
         Path walDir = path.toAbsolutePath().getParent();
         long queued = 0;
-        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(walDir.resolve("archive_status"), "*.ready")) {
-            for (Path p : ds) {
-                String f = p.getFileName().toString();
-                Path segment = walDir.resolve(f.substring(0, f.length() - ".ready".length()));
-                if (segment.getFileName().toString().matches("[0-9A-F]{24}") && Files.isRegularFile(segment)) {
-                    queued += Files.size(segment);
-                }
+        try {
+            for (String segment : ArchiveStatus.readySegments(walDir)) {
+                queued += Files.size(walDir.resolve(segment));
             }
         } catch (IOException e) {
             log.warn("Cannot measure the WAL waiting to be archived in {}: {}", walDir, e.toString());

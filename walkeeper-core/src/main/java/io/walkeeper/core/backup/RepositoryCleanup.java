@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -140,10 +141,11 @@ final class RepositoryCleanup {
                 abandoned.size(), abandoned, keys.size(), orphanReports.size());
         int reportsDeleted = dryRun ? orphanReports.size() : 0;
         if (!dryRun) {
+            // checked again before deleting, once per backup: a backup listed meanwhile keeps its reports
+            Map<String, Boolean> stillGone = new HashMap<>();
             for (String key : orphanReports) {
-                // checked again just before deleting: a backup listed meanwhile keeps its reports
                 String name = RepositoryLayout.backupNameOfDrillReport(key);
-                if (repository.store().head(RepositoryLayout.manifestKey(name)).isEmpty()) {
+                if (stillGone.computeIfAbsent(name, n -> repository.store().head(RepositoryLayout.manifestKey(n)).isEmpty())) {
                     delete(List.of(key), report, "backups");
                     reportsDeleted++;
                 }

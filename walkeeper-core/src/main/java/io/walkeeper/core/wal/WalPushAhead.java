@@ -1,7 +1,6 @@
 package io.walkeeper.core.wal;
 
 import io.walkeeper.api.WalArchiver;
-import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.io.FileSync;
 import io.walkeeper.core.io.Workers;
@@ -9,7 +8,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -95,25 +93,16 @@ public final class WalPushAhead {
 
     private static List<String> readyFiles(Path walDirectory, String current, int max, Path markers) {
         List<String> out = new ArrayList<>();
-        Path status = walDirectory.resolve("archive_status");
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(status, "*.ready")) {
-            for (Path p : ds) {
-                String f = p.getFileName().toString();
-                String name = f.substring(0, f.length() - ".ready".length());
-                try {
-                    if (WalFileName.parse(name).kind() == WalFileName.Kind.SEGMENT && !name.equals(current)
-                            && !Files.exists(markers.resolve(name)) && Files.isRegularFile(walDirectory.resolve(name))) {
-                        out.add(name);
-                    }
-                } catch (WalKeeperException notWal) {
-                    // not a WAL segment name: PostgreSQL hands such files to archive_command itself
+        try {
+            for (String name : ArchiveStatus.readySegments(walDirectory)) {
+                if (!name.equals(current) && !Files.exists(markers.resolve(name))) {
+                    out.add(name);
                 }
             }
         } catch (IOException e) {
-            LOG.debug("Cannot list {}: {}", status, e.getMessage());
+            LOG.debug("Cannot list {}: {}", walDirectory.resolve("archive_status"), e.getMessage());
             return List.of();
         }
-        out.sort(null);
         return out.size() > max ? out.subList(0, max) : out;
     }
 

@@ -2,7 +2,6 @@ package io.walkeeper.core.wal;
 
 import io.walkeeper.api.InvalidRequestException;
 import io.walkeeper.api.WalArchiver;
-import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalWatch;
 import io.walkeeper.api.WalWatchOptions;
@@ -170,29 +169,11 @@ public final class WalWatcher implements WalWatch {
     }
 
     private List<String> readySegments() {
-        List<String> out = new ArrayList<>();
-        Path status = walDirectory.resolve("archive_status");
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(status, "*.ready")) {
-            for (Path p : ds) {
-                String f = p.getFileName().toString();
-                String name = f.substring(0, f.length() - ".ready".length());
-                if (isSegment(name) && Files.isRegularFile(walDirectory.resolve(name))) {
-                    out.add(name);
-                }
-            }
-        } catch (IOException e) {
-            LOG.warn("Cannot list {}: {}", status, e.toString());
-            return List.of();
-        }
-        out.sort(null);
-        return out;
-    }
-
-    private static boolean isSegment(String name) {
         try {
-            return WalFileName.parse(name).kind() == WalFileName.Kind.SEGMENT;
-        } catch (WalKeeperException notWal) {
-            return false;
+            return ArchiveStatus.readySegments(walDirectory);
+        } catch (IOException e) {
+            LOG.warn("Cannot list {}: {}", walDirectory.resolve("archive_status"), e.toString());
+            return List.of();
         }
     }
 
@@ -208,7 +189,7 @@ public final class WalWatcher implements WalWatch {
                 synchronized (this) {
                     busy = inFlight.contains(name);
                 }
-                if (!busy && !ready.contains(name) && isSegment(name)) {
+                if (!busy && !ready.contains(name) && ArchiveStatus.isSegment(name)) {
                     Files.deleteIfExists(p);
                 }
             }

@@ -4,11 +4,8 @@ import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.DeletionListener;
 import io.walkeeper.api.DeletionProgress;
 import io.walkeeper.api.GarbageResult;
-import io.walkeeper.api.Lsn;
 import io.walkeeper.api.RetentionPolicy;
 import io.walkeeper.api.RetentionResult;
-import io.walkeeper.core.repo.ObjectFormat;
-import io.walkeeper.core.repo.Providers;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 import io.walkeeper.spi.BlobInfo;
@@ -26,8 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -47,42 +42,30 @@ class DeletionProgressTest {
     @TempDir
     Path tmp;
 
+    private SyntheticBackups fixture;
     private FsBlobStore store;
     private Repository repo;
     private DefaultBackupRepository backups;
 
     @BeforeEach
     void fourBackupsAndTheirWal() throws IOException {
-        Path data = tmp.resolve("data");
-        Files.createDirectories(data.resolve("global"));
-        Files.createDirectories(data.resolve("base/5"));
-        byte[] control = new byte[8192];
-        new Random(1).nextBytes(control);
-        Files.write(data.resolve("global/pg_control"), control);
-        for (int i = 0; i < 5; i++) {
-            Files.write(data.resolve("base/5/" + (16384 + i)), new byte[8192]);
-        }
-        store = FsBlobStore.open(tmp.resolve("repo"));
-        repo = new Repository(store, new ObjectFormat(Providers.codec("none").configure(Map.of()), null, null,
-                Providers.codecs()));
+        fixture = new SyntheticBackups(tmp, 5);
+        store = fixture.store;
+        repo = fixture.repo;
         for (int seg = 1; seg <= 9; seg++) {
             String name = String.format("0000000100000000000000%02X", seg);
             store.create(repo.format().keyFor(RepositoryLayout.walBase(name)), out -> out.write(new byte[16]));
         }
-        Instant t = Instant.parse("2026-01-01T00:00:00Z");
         for (int seg = 2; seg <= 8; seg += 2) {
-            TestBackups.take(repo, data, String.format("base_0000000100000000000000%02X", seg),
-                    Lsn.parse("0/" + seg + "000028"), t.plusSeconds(seg * 60L), null, 2);
+            fixture.takeFull(seg);
         }
-        backups = new DefaultBackupRepository(repo, (java.util.function.Supplier<io.walkeeper.core.pg.BackupSession>) null,
-                null, new BackupSettings(1 << 20, 2, Duration.ofSeconds(5), 0, io.walkeeper.api.DeltaOrigin.LATEST,
-                        Duration.ofMinutes(1)));
+        backups = fixture.backups();
         assertEquals(4, backups.list().size());
     }
 
     @AfterEach
     void close() {
-        store.close();
+        fixture.close();
     }
 
     /** Records every event and throws, as a broken metrics exporter would. */

@@ -1,12 +1,6 @@
 package io.walkeeper.core.backup;
 
-import io.walkeeper.api.DeltaOrigin;
-import io.walkeeper.api.Lsn;
 import io.walkeeper.api.RetentionPolicy;
-import io.walkeeper.core.pg.BackupSession;
-import io.walkeeper.core.repo.ObjectFormat;
-import io.walkeeper.core.repo.Providers;
-import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 import io.walkeeper.spi.BlobInfo;
 import io.walkeeper.storage.fs.FsBlobStore;
@@ -17,16 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -38,42 +26,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * keep the reports of the backups they keep.
  */
 class DrillReportsDeletionTest {
-    private static final List<String> NAMES = List.of("base_000000010000000000000002", "base_000000010000000000000004",
-            "base_000000010000000000000006");
+    private static final List<String> NAMES = Stream.of(2, 4, 6).map(SyntheticBackups::name).toList();
 
     @TempDir
     Path tmp;
 
+    private SyntheticBackups fixture;
     private FsBlobStore store;
     private DefaultBackupRepository backups;
 
     @BeforeEach
     void threeBackupsEachDrilledTwice() throws IOException {
-        Path data = tmp.resolve("data");
-        Files.createDirectories(data.resolve("global"));
-        Files.createDirectories(data.resolve("base/5"));
-        byte[] control = new byte[8192];
-        new Random(1).nextBytes(control);
-        Files.write(data.resolve("global/pg_control"), control);
-        Files.write(data.resolve("base/5/16384"), new byte[8192]);
-        store = FsBlobStore.open(tmp.resolve("repo"));
-        Repository repo = new Repository(store, new ObjectFormat(Providers.codec("none").configure(Map.of()), null, null,
-                Providers.codecs()));
-        Instant t = Instant.parse("2026-01-01T00:00:00Z");
-        for (int i = 0; i < NAMES.size(); i++) {
-            int seg = 2 + 2 * i;
-            TestBackups.take(repo, data, NAMES.get(i), Lsn.parse("0/" + seg + "000028"), t.plusSeconds(seg * 60L), null, 2);
+        fixture = new SyntheticBackups(tmp, 1);
+        store = fixture.store;
+        for (int seg = 2; seg <= 6; seg += 2) {
+            String name = fixture.takeFull(seg);
             for (String at : List.of("20260101T010000000Z", "20260102T010000000Z")) {
-                report(NAMES.get(i), at);
+                report(name, at);
             }
         }
-        backups = new DefaultBackupRepository(repo, (Supplier<BackupSession>) null, null,
-                new BackupSettings(1 << 20, 2, Duration.ofSeconds(5), 0, DeltaOrigin.LATEST, Duration.ofMinutes(1)));
+        backups = fixture.backups();
     }
 
     @AfterEach
     void close() {
-        store.close();
+        fixture.close();
     }
 
     private void report(String backup, String at) {
