@@ -126,6 +126,24 @@ final class WalSummaries {
                 }
             }
         }
+        Lsn covered = coveredFrom(from, ranges);
+        if (covered.compareTo(to) < 0) {
+            LOG.info("Reading every block of the delta: the WAL summaries on timeline {} cover {} to {} only, not up to {} "
+                    + "(removed after wal_summary_keep_time, or summarize_wal was off for a while)", timeline, from, covered,
+                    to);
+            return List.of();
+        }
+        return ranges;
+    }
+
+    /**
+     * How far summaries cover the WAL from {@code from} without a gap.
+     *
+     * @param from the start of the range
+     * @param ranges summary ranges {@code [start, end)}, sorted by start
+     * @return the end of the stretch from {@code from} they cover; {@code from} itself if none starts at or before it
+     */
+    static Lsn coveredFrom(Lsn from, List<Lsn[]> ranges) {
         Lsn covered = from;
         for (Lsn[] range : ranges) {
             if (range[0].compareTo(covered) > 0) {
@@ -135,13 +153,7 @@ final class WalSummaries {
                 covered = range[1];
             }
         }
-        if (covered.compareTo(to) < 0) {
-            LOG.info("Reading every block of the delta: the WAL summaries on timeline {} cover {} to {} only, not up to {} "
-                    + "(removed after wal_summary_keep_time, or summarize_wal was off for a while)", timeline, from, covered,
-                    to);
-            return List.of();
-        }
-        return ranges;
+        return covered;
     }
 
     private String string(String sql) throws SQLException {
