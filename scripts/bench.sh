@@ -93,6 +93,8 @@ trap cleanup EXIT
 measure() {
   local name=$1 t0 t1 pid spid rc=0 single peak
   shift
+  # every tool starts with no dirty pages of an earlier step still being written back
+  sync
   t0=$(now)
   as_pg /usr/bin/time -v -o "$LOG/$name.time" "$@" >"$LOG/$name.out" 2>"$LOG/$name.err" &
   pid=$!
@@ -194,6 +196,7 @@ drain() {
   before=$(archived)
   gen_wal "$SEGMENTS"
   sleep 4
+  sync
   t0=$(now)
   [ -z "${3:-}" ] || "$3"
   set_archive_command "$cmd"
@@ -213,6 +216,7 @@ drain() {
 recover() {
   local name=$1 t0 t1 got
   echo "recovery_target_action = 'promote'" >>"$RDATA/postgresql.auto.conf"
+  sync
   t0=$(now)
   as_pg "$PGBIN/pg_ctl" -D "$RDATA" -l "$LOG/$name.pg.log" -o "-p $RPORT -c archive_mode=off" -W start >/dev/null
   until [ "$(qr 'SELECT pg_is_in_recovery()')" = f ]; do
