@@ -1,5 +1,9 @@
 package io.walkeeper.core.page;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * PostgreSQL's data page checksum: FNV-1a based, computed over the page as 32 parallel sums of
  * 32-bit words with the stored checksum taken as zero, mixed with the block number and reduced to
@@ -8,6 +12,10 @@ package io.walkeeper.core.page;
 public final class PageChecksum {
     private static final int N_SUMS = 32;
     private static final int FNV_PRIME = 16777619;
+    /** The page's 32-bit words, little-endian as on x86-64 and ARM64 (PostgreSQL sums them in the machine's byte order). */
+    private static final VarHandle WORD = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The word holding {@code pd_checksum} (bytes 8 and 9 of the page) and {@code pd_flags}. */
+    private static final int CHECKSUM_WORD = 2;
     private static final int[] BASE_OFFSETS = {
         0x5B1F36E9, 0xB8525960, 0x02AB50AA, 0x1DE66D2A, 0x79FF467A, 0x9BB9F8A3, 0x217E7CD2, 0x83E13D2C,
         0xF8D4474F, 0xE39EB970, 0x42C6AE16, 0x993216FA, 0x7B093B5D, 0x98DAFF3C, 0xF718902A, 0x0B1C9CDB,
@@ -28,25 +36,20 @@ public final class PageChecksum {
      * @return the checksum, 1..65535
      */
     public static int compute(byte[] page, int offset, int blockSize, long blockNumber) {
-        int[] sums = new int[N_SUMS];
-        System.arraycopy(BASE_OFFSETS, 0, sums, 0, N_SUMS);
-        int words = blockSize / 4;
-        for (int i = 0; i < words; i += N_SUMS) {
-            for (int j = 0; j < N_SUMS; j++) {
-                int at = offset + (i + j) * 4;
-                int v = at == offset + 8 ? (page[at + 2] & 0xFF) << 16 | (page[at + 3] & 0xFF) << 24 // pd_checksum taken as 0
-                        : (page[at] & 0xFF) | (page[at + 1] & 0xFF) << 8 | (page[at + 2] & 0xFF) << 16 | (page[at + 3] & 0xFF) << 24;
-                sums[j] = mix(sums[j], v);
-            }
+        int[] sums = BASE_OFFSETS.clone();
+        for (int j = 0; j < N_SUMS; j++) {
+            int v = (int) WORD.get(page, offset + j * 4);
+            sums[j] = mix(sums[j], j == CHECKSUM_WORD ? v & 0xFFFF0000 : v); // pd_checksum taken as 0
         }
-        for (int round = 0; round < 2; round++) {
+        int end = offset + blockSize;
+        for (int row = offset + N_SUMS * 4; row < end; row += N_SUMS * 4) {
             for (int j = 0; j < N_SUMS; j++) {
-                sums[j] = mix(sums[j], 0);
+                sums[j] = mix(sums[j], (int) WORD.get(page, row + j * 4));
             }
         }
         int result = 0;
-        for (int s : sums) {
-            result ^= s;
+        for (int j = 0; j < N_SUMS; j++) {
+            result ^= mix(mix(sums[j], 0), 0);
         }
         result ^= (int) blockNumber;
         return (int) (Integer.toUnsignedLong(result) % 65535) + 1;
