@@ -33,7 +33,7 @@ class WalSummariesTest {
 
     @Test
     void summariesStartingAfterTheRangeCoverNothing() {
-        assertEquals(new Lsn(100), WalSummaries.coveredFrom(new Lsn(100), List.of(range(101, 400))));
+        assertEquals(new Lsn(100), WalSummaries.coveredFrom(new Lsn(100), List.<Lsn[]>of(range(101, 400))));
         assertEquals(new Lsn(100), WalSummaries.coveredFrom(new Lsn(100), List.of()));
     }
 }
