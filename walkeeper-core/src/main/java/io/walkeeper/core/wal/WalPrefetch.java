@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,9 +28,17 @@ import java.util.concurrent.Future;
  * after the one requested, then downloads the missing ones of the window in parallel. A file in
  * the spool named like a segment is complete and verified (it is renamed to that name only
  * after verification and fsync); temporary files start with a dot.
+ *
+ * <p>A segment of the window the archive does not hold gets an empty marker
+ * {@code <segment>.absent}; each round that finds it still missing renews the marker's
+ * modification time, and the marker goes once the segment is spooled or leaves the window. The
+ * launcher answers "not in the archive" from a marker renewed in the last seconds without
+ * starting a JVM, as PostgreSQL asks at the end of the archive.
  */
 final class WalPrefetch {
     private static final Logger LOG = LoggerFactory.getLogger(WalPrefetch.class);
+    /** Suffix of a marker saying the archive did not hold the file when the marker was last renewed. */
+    static final String ABSENT = ".absent";
 
     private final DefaultWalArchiver archiver;
     private final int threads;
@@ -70,6 +80,7 @@ final class WalPrefetch {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, missing.size()),
                 Workers.named("walkeeper-prefetch"));
         List<String> spooled = new ArrayList<>();
+        List<String> absent = new ArrayList<>();
         try {
             List<Future<Boolean>> futures = new ArrayList<>();
             for (String name : missing) {
@@ -81,6 +92,8 @@ final class WalPrefetch {
                 try {
                     if (futures.get(i).get()) {
                         spooled.add(name);
+                    } else {
+                        absent.add(name);
                     }
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
@@ -96,7 +109,31 @@ final class WalPrefetch {
         if (!spooled.isEmpty()) {
             LOG.debug("Prefetched {} after {}", spooled, requested);
         }
+        spooled.forEach(name -> unmark(spool, name));
+        absent.forEach(name -> mark(spool, name));
         return spooled;
+    }
+
+    /** Creates or renews the marker saying the archive does not hold {@code name} now. */
+    private static void mark(Path spool, String name) {
+        Path marker = spool.resolve(name + ABSENT);
+        try {
+            if (!Files.exists(marker)) {
+                Files.createFile(marker);
+            }
+            Files.setLastModifiedTime(marker, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            unmark(spool, name);
+            LOG.debug("Cannot mark {} absent: {}", name, e.toString());
+        }
+    }
+
+    private static void unmark(Path spool, String name) {
+        try {
+            Files.deleteIfExists(spool.resolve(name + ABSENT));
+        } catch (IOException e) {
+            LOG.debug("Cannot remove the absent marker of {}: {}", name, e.toString());
+        }
     }
 
     /**
@@ -113,6 +150,9 @@ final class WalPrefetch {
                 String f = p.getFileName().toString();
                 if (window.contains(f) && Files.isRegularFile(p)) {
                     present.add(f);
+                } else if (f.endsWith(ABSENT) && isSegmentName(f.substring(0, f.length() - ABSENT.length()))
+                        && !window.contains(f.substring(0, f.length() - ABSENT.length()))) {
+                    Files.deleteIfExists(p);
                 } else if (isSegmentName(f) || (f.startsWith(".") && f.endsWith(".tmp") && f.contains(".walkeeper-"))) {
                     Files.deleteIfExists(p);
                     LOG.debug("Removed {} from the prefetch spool", f);

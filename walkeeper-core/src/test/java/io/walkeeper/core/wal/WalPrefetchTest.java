@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -89,9 +91,20 @@ class WalPrefetchTest {
     }
 
     @Test
-    void stopsAtTheEndOfTheArchive() throws IOException {
-        assertEquals(List.of(seg(11), seg(12)), archiver("lz4").prefetch(seg(10), spool, 8));
-        assertEquals(List.of(seg(11), seg(12)), spooled());
+    void stopsAtTheEndOfTheArchiveAndMarksTheSegmentsItDoesNotHold() throws IOException {
+        assertEquals(List.of(seg(11), seg(12)), archiver("lz4").prefetch(seg(10), spool, 4));
+        assertEquals(List.of(seg(11), seg(12), seg(13) + ".absent", seg(14) + ".absent"), spooled());
+        Instant marked = Files.getLastModifiedTime(spool.resolve(seg(13) + ".absent")).toInstant();
+        assertTrue(Duration.between(marked, Instant.now()).abs().toSeconds() < 5, "renewed now: " + marked);
+
+        archiver("lz4").push(Files.write(dir.resolve("pg_wal").resolve(seg(13)), content(13)));
+        assertEquals(List.of(seg(13)), archiver("lz4").prefetch(seg(10), spool, 4));
+        assertEquals(List.of(seg(11), seg(12), seg(13), seg(14) + ".absent"), spooled(),
+                "the marker goes when its segment is spooled");
+        assertEquals(List.of(), archiver("lz4").prefetch(seg(13), spool, 1));
+        assertEquals(List.of(seg(14) + ".absent"), spooled(), "what leaves the window goes");
+        archiver("lz4").prefetch(seg(20), spool, 1);
+        assertEquals(List.of(seg(21) + ".absent"), spooled(), "a marker leaves with its window too");
     }
 
     @Test
