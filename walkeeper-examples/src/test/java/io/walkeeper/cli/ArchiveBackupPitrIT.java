@@ -15,9 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ArchiveBackupPitrIT {
+    private CliWorkspace ws;
     private Path work;
     private CliHarness cli;
     private Path config;
@@ -50,18 +51,13 @@ class ArchiveBackupPitrIT {
 
     @BeforeAll
     void archiveBackupAndWrite() throws Exception {
-        work = Files.createTempDirectory("walkeeper-pitr-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-        Path repo = Files.createDirectories(work.resolve("repo"));
-        config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_COMPRESSION\": \"lz4\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ws = new CliWorkspace("walkeeper-pitr-it", Map.of("WALKEEPER_COMPRESSION", "lz4"));
+        work = ws.work();
+        cli = ws.cli();
+        Path repo = ws.repo();
+        config = ws.config();
 
-        source = PostgresCluster.builder().dataDir(work.resolve("source")).build();
-        source.grantToPostgresUser(repo);
-        source.archiveCommand("'" + cli.launcher() + "' --config '" + config + "' wal-push %p");
-        source.initdb().start();
+        source = ws.startSource("source");
         binDir = source.binDir();
         source.pgbenchInit(5);
         // a tablespace outside the data directory, and an unlogged table, as in a real cluster
@@ -74,7 +70,7 @@ class ArchiveBackupPitrIT {
         source.execute("CREATE UNLOGGED TABLE scratch(id int)");
         source.execute("INSERT INTO scratch SELECT generate_series(1, 1000)");
 
-        cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres");
+        ws.pointAt(source);
         PgbenchRun load = source.pgbenchStart(2, 8);
         CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", source.dataDir().toString());
         load.await();
@@ -126,11 +122,8 @@ class ArchiveBackupPitrIT {
 
     @AfterAll
     void cleanUp() throws IOException {
-        if (source != null) {
-            source.close();
-        }
-        if (work != null) {
-            deleteTree(work);
+        if (ws != null) {
+            ws.close();
         }
     }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.SortedMap;
 import java.util.stream.Stream;
@@ -25,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is repaired, starting again resumes recovery and every row is there.
  */
 class CorruptWalRecoveryIT {
+    private CliWorkspace ws;
     private Path work;
     private CliHarness cli;
     private Path config;
@@ -32,18 +32,16 @@ class CorruptWalRecoveryIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createTempDirectory("walkeeper-corrupt-wal-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-        repo = Files.createDirectories(work.resolve("repo"));
-        config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ws = new CliWorkspace("walkeeper-corrupt-wal-it");
+        work = ws.work();
+        cli = ws.cli();
+        repo = ws.repo();
+        config = ws.config();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        ArchiveBackupPitrIT.deleteTree(work);
+        ws.close();
     }
 
     /** Waits until the server has stopped; fails if it ends recovery and runs as a primary instead. */
@@ -68,13 +66,10 @@ class CorruptWalRecoveryIT {
         Path bin;
         SortedMap<String, String> expected;
         String corruptSegment = null;
-        try (PostgresCluster source = PostgresCluster.builder().dataDir(work.resolve("source")).build()) {
+        try (PostgresCluster source = ws.startSource("source")) {
             bin = source.binDir();
-            source.grantToPostgresUser(repo);
-            source.archiveCommand("'" + cli.launcher() + "' --config '" + config + "' wal-push %p");
-            source.initdb().start();
             source.execute("CREATE TABLE t(id int PRIMARY KEY, v text)");
-            cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres");
+            ws.pointAt(source);
             CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", source.dataDir().toString());
             assertEquals(0, push.exitCode(), push.toString());
             for (int batch = 0; batch < 3; batch++) {

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * or PostgreSQL stops at the old target and silently drops all WAL after it.
  */
 class RecoverySettingsIT {
+    private CliWorkspace ws;
     private Path work;
     private CliHarness cli;
     private Path config;
@@ -31,18 +31,16 @@ class RecoverySettingsIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createTempDirectory("walkeeper-recovery-settings-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-        repo = Files.createDirectories(work.resolve("repo"));
-        config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ws = new CliWorkspace("walkeeper-recovery-settings-it");
+        work = ws.work();
+        cli = ws.cli();
+        repo = ws.repo();
+        config = ws.config();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        ArchiveBackupPitrIT.deleteTree(work);
+        ws.close();
     }
 
     /**
@@ -53,7 +51,7 @@ class RecoverySettingsIT {
      */
     @Test
     void inheritedImmediateTargetDoesNotStopTheNextRestore() throws Exception {
-        try (PostgresCluster source = source("source")) {
+        try (PostgresCluster source = ws.startSource("source")) {
             source.execute("ALTER SYSTEM SET recovery_target = 'immediate'");
             source.execute("ALTER SYSTEM SET recovery_target_action = 'promote'");
             source.execute("CREATE TABLE rows(id int PRIMARY KEY)");
@@ -83,7 +81,7 @@ class RecoverySettingsIT {
     void pitrThenBackupThenRestoreLatestKeepsEveryRow() throws Exception {
         Path sourceBin;
         String targetTime;
-        try (PostgresCluster source = source("source")) {
+        try (PostgresCluster source = ws.startSource("source")) {
             sourceBin = source.binDir();
             source.execute("CREATE TABLE rows(id int PRIMARY KEY, at timestamptz DEFAULT clock_timestamp())");
             backupPush(source);
@@ -100,7 +98,7 @@ class RecoverySettingsIT {
         Path pitr = work.resolve("pitr");
         fetch(pitr, "LATEST", "--recovery-target-time", targetTime, "--recovery-target-action", "promote");
         try (PostgresCluster promoted = PostgresCluster.existing(pitr, sourceBin, 0)) {
-            promoted.archiveCommand(archiveCommand());
+            promoted.archiveCommand(ws.archiveCommand());
             promoted.start();
             ArchiveBackupPitrIT.awaitRecoveryEnd(promoted);
             assertEquals(100, promoted.queryLong("SELECT count(*) FROM rows"), "the PITR restore stops at the target");
@@ -120,21 +118,8 @@ class RecoverySettingsIT {
         }
     }
 
-    private PostgresCluster source(String name) throws Exception {
-        PostgresCluster pg = PostgresCluster.builder().dataDir(work.resolve(name)).build();
-        pg.grantToPostgresUser(repo);
-        pg.archiveCommand(archiveCommand());
-        pg.initdb().start();
-        cli.env("PGHOST", "127.0.0.1").env("PGUSER", "postgres");
-        return pg;
-    }
-
-    private String archiveCommand() {
-        return "'" + cli.launcher() + "' --config '" + config + "' wal-push %p";
-    }
-
     private void backupPush(PostgresCluster pg) throws Exception {
-        cli.env("PGPORT", Integer.toString(pg.port()));
+        ws.pointAt(pg);
         CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", "--full", pg.dataDir().toString());
         assertEquals(0, push.exitCode(), push.toString());
     }

@@ -3,16 +3,14 @@ package io.walkeeper.cli;
 import io.walkeeper.pgfixture.PgbenchRun;
 import io.walkeeper.pgfixture.PostgresCluster;
 import io.walkeeper.pgfixture.PostgresClusterBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.SortedMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,41 +30,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cut by; and a standby backup whose last segment the primary does not archive in time fails
  * saying what to do.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandbyBackupIT {
     private static final Pattern ACTIVE_CONNINFO = Pattern.compile("(?m)^\\s*primary_conninfo\\s*=\\s*'host");
 
+    private CliWorkspace ws;
     private Path work;
     private CliHarness cli;
 
-    @BeforeAll
+    /** One workspace for each major: its own repository, configuration and harness. */
+    @BeforeEach
     void setUp() throws IOException {
-        work = Files.createTempDirectory("walkeeper-standby-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
+        ws = new CliWorkspace("walkeeper-standby-it");
+        work = ws.work();
+        cli = ws.cli();
     }
 
-    @AfterAll
+    @AfterEach
     void cleanUp() throws IOException {
-        ArchiveBackupPitrIT.deleteTree(work);
+        ws.close();
     }
 
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {12, 17})
     void backupOfAStreamingStandbyRestoresAsAPrimaryOrAsAStandby(int major) throws Exception {
         Path bin = TestBinaries.forMajor(major, work);
-        Path base = Files.createDirectories(work.resolve("v" + major));
-        Path repo = Files.createDirectories(base.resolve("repo"));
-        Path config = base.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-        String archiveCommand = "'" + cli.launcher() + "' --config '" + config + "' wal-push %p";
-        try (PostgresCluster primary = PostgresCluster.builder().binDir(bin).dataDir(base.resolve("primary")).build()) {
-            primary.grantToPostgresUser(repo);
-            primary.archiveCommand(archiveCommand);
-            primary.initdb().start();
+        Path repo = ws.repo();
+        Path config = ws.config();
+        String archiveCommand = ws.archiveCommand();
+        try (PostgresCluster primary = ws.startSource(PostgresCluster.builder().binDir(bin), "primary")) {
             primary.pgbenchInit(2);
-            PostgresClusterBuilder standbyBuilder = primary.standby(base.resolve("standby"), "standby_slot")
+            PostgresClusterBuilder standbyBuilder = primary.standby(work.resolve("standby"), "standby_slot")
                     .archiveCommand(archiveCommand)
                     .setting("idle_in_transaction_session_timeout", "300ms");
             if (major >= 14) {
@@ -75,7 +68,7 @@ class StandbyBackupIT {
             try (PostgresCluster standby = standbyBuilder.build()) {
                 standby.start();
                 awaitReplayed(primary, standby);
-                cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(standby.port())).env("PGUSER", "postgres");
+                ws.pointAt(standby);
 
                 // the primary writes a little and does not switch: the standby backup's last segment never arrives
                 primary.execute("CREATE TABLE not_switched AS SELECT 1 AS id");
@@ -102,7 +95,7 @@ class StandbyBackupIT {
                 String last = primary.queryString("SELECT pg_walfile_name(pg_switch_wal())");
                 ArchiveBackupPitrIT.awaitArchived(repo, last);
 
-                Path promoted = base.resolve("restored-primary");
+                Path promoted = work.resolve("restored-primary");
                 CliHarness.Result fetch = cli.run("--config", config.toString(), "backup-fetch", promoted.toString(), "LATEST");
                 assertEquals(0, fetch.exitCode(), fetch.toString());
                 assertFalse(Files.exists(promoted.resolve("standby.signal")), "the standby's signal file is not restored");
@@ -116,7 +109,7 @@ class StandbyBackupIT {
                     assertEquals(0, restored.queryLong("SELECT count(*) FROM pg_stat_wal_receiver"));
                 }
 
-                Path asStandby = base.resolve("restored-standby");
+                Path asStandby = work.resolve("restored-standby");
                 CliHarness.Result standbyFetch = cli.run("--config", config.toString(), "backup-fetch", asStandby.toString(),
                         "LATEST", "--standby");
                 assertEquals(0, standbyFetch.exitCode(), standbyFetch.toString());

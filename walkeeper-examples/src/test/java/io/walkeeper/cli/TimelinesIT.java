@@ -1,9 +1,8 @@
 package io.walkeeper.cli;
 
 import io.walkeeper.pgfixture.PostgresCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,22 +41,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code .partial} is never used in its place), and to a time on timeline 2. wal-fetch of a
  * history file the archive lacks exits "not found" (4), never an error.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TimelinesIT {
     private static final int WAL_FETCH_NOT_FOUND = 4;
+    private CliWorkspace ws;
     private Path work;
     private CliHarness cli;
 
-    @BeforeAll
+    /** One workspace for each major: its own repository, configuration and harness. */
+    @BeforeEach
     void setUp() throws IOException {
-        work = Files.createTempDirectory("walkeeper-timelines-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
+        ws = new CliWorkspace("walkeeper-timelines-it");
+        work = ws.work();
+        cli = ws.cli();
     }
 
-    @AfterAll
+    @AfterEach
     void cleanUp() throws IOException {
-        ArchiveBackupPitrIT.deleteTree(work);
+        ws.close();
     }
 
     @ParameterizedTest(name = "PostgreSQL {0}")
@@ -65,13 +65,9 @@ class TimelinesIT {
     void restoresAlongEitherTimeline(int major) throws Exception {
         long started = System.nanoTime();
         Path bin = TestBinaries.forMajor(major, work);
-        Path base = Files.createDirectories(work.resolve("v" + major));
-        Path repo = Files.createDirectories(base.resolve("repo"));
-        Path config = base.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-        String archiveCommand = "'" + cli.launcher() + "' --config '" + config + "' wal-push %p";
-        cli.env("PGHOST", "127.0.0.1").env("PGUSER", "postgres");
+        Path repo = ws.repo();
+        Path config = ws.config();
+        String archiveCommand = ws.archiveCommand();
 
         SortedMap<String, String> beforeSwitch;
         SortedMap<String, String> oldPrimary;
@@ -81,14 +77,11 @@ class TimelinesIT {
         String tl2Time;
         byte[] salvaged;
         String history;
-        Path promotedDir = base.resolve("promoted");
-        try (PostgresCluster primary = PostgresCluster.builder().binDir(bin).dataDir(base.resolve("primary")).build()) {
-            primary.grantToPostgresUser(repo);
-            primary.archiveCommand(archiveCommand);
-            primary.initdb().start();
+        Path promotedDir = work.resolve("promoted");
+        try (PostgresCluster primary = ws.startSource(PostgresCluster.builder().binDir(bin), "primary")) {
             assertEquals(major, primary.majorVersion());
             primary.execute("CREATE TABLE rows(id int PRIMARY KEY, tl int NOT NULL)");
-            cli.env("PGPORT", Integer.toString(primary.port()));
+            ws.pointAt(primary);
             CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", "--full",
                     primary.dataDir().toString());
             assertEquals(0, push.exitCode(), push.toString());
@@ -114,7 +107,7 @@ class TimelinesIT {
                 awaitObject(repo, cutSegment + ".partial");
                 assertFalse(hasObject(repo, cutSegment), "the primary has not archived " + cutSegment + " yet");
                 CliHarness.Result onlyPartial = cli.run("--config", config.toString(), "wal-fetch", cutSegment,
-                        base.resolve("only-partial").toString());
+                        work.resolve("only-partial").toString());
                 assertEquals(WAL_FETCH_NOT_FOUND, onlyPartial.exitCode(), "a .partial is no complete segment: " + onlyPartial);
                 history = Files.readString(promotedDir.resolve("pg_wal/00000002.history"));
 
@@ -146,7 +139,7 @@ class TimelinesIT {
             List<Future<?>> checks = new ArrayList<>();
             // wal-fetch: history files, a missing one, and the complete segment beside its .partial
             checks.add(pool.submit(() -> {
-                Path fetched = Files.createDirectories(base.resolve("fetched"));
+                Path fetched = Files.createDirectories(work.resolve("fetched"));
                 CliHarness.Result h = cli.run("--config", config.toString(), "wal-fetch", "00000002.history",
                         fetched.resolve("h").toString());
                 assertEquals(0, h.exitCode(), h.toString());
@@ -169,7 +162,7 @@ class TimelinesIT {
             }));
             // (a) the latest point: timeline 2, found through the archived history file
             checks.add(pool.submit(() -> {
-                try (PostgresCluster r = restore(bin, base.resolve("latest"), config)) {
+                try (PostgresCluster r = restore(bin, work.resolve("latest"), config)) {
                     assertEquals(latest, r.fingerprint());
                     assertEquals(200 + 200, r.queryLong("SELECT count(*) FROM rows"));
                     assertTrue(r.logTail(400).contains("restored log file \"00000002.history\" from archive"), r.logTail(60));
@@ -178,7 +171,7 @@ class TimelinesIT {
             }));
             // (b) a restore point on timeline 1 before the switch, staying on the backup's timeline
             checks.add(pool.submit(() -> {
-                try (PostgresCluster r = restore(bin, base.resolve("before-switch"), config, "--recovery-target-name",
+                try (PostgresCluster r = restore(bin, work.resolve("before-switch"), config, "--recovery-target-name",
                         "tl1_before_switch", "--recovery-target-timeline", "current", "--recovery-target-action", "promote")) {
                     assertEquals(beforeSwitch, r.fingerprint());
                     assertEquals(100, r.queryLong("SELECT count(*) FROM rows"));
@@ -187,7 +180,7 @@ class TimelinesIT {
             }));
             // (b') the old primary's last restore point on timeline 1: only the complete segment holds it
             checks.add(pool.submit(() -> {
-                try (PostgresCluster r = restore(bin, base.resolve("old-primary"), config, "--recovery-target-name",
+                try (PostgresCluster r = restore(bin, work.resolve("old-primary"), config, "--recovery-target-name",
                         "tl1_old_primary", "--recovery-target-timeline", "1", "--recovery-target-action", "promote")) {
                     assertEquals(oldPrimary, r.fingerprint());
                     assertEquals(0, r.queryLong("SELECT count(*) FROM rows WHERE tl = 2"));
@@ -197,7 +190,7 @@ class TimelinesIT {
             }));
             // (c) a time on timeline 2
             checks.add(pool.submit(() -> {
-                try (PostgresCluster r = restore(bin, base.resolve("on-two"), config, "--recovery-target-time", tl2Time,
+                try (PostgresCluster r = restore(bin, work.resolve("on-two"), config, "--recovery-target-time", tl2Time,
                         "--recovery-target-action", "promote")) {
                     assertEquals(atTimeOnTwo, r.fingerprint());
                     assertEquals(0, r.queryLong("SELECT count(*) FROM rows WHERE id > 1000 AND tl = 1"));

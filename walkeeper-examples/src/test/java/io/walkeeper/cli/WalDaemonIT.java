@@ -13,7 +13,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * segment with and without the daemon is printed.
  */
 class WalDaemonIT {
+    private CliWorkspace ws;
     private Path work;
     private CliHarness cli;
     private Path repo;
@@ -46,18 +46,13 @@ class WalDaemonIT {
 
     @BeforeEach
     void startServer() throws Exception {
-        work = Files.createTempDirectory("walkeeper-daemon-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-        repo = Files.createDirectories(work.resolve("repo"));
-        config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ws = new CliWorkspace("walkeeper-daemon-it");
+        work = ws.work();
+        cli = ws.cli();
+        repo = ws.repo();
+        config = ws.config();
         // every segment stays in pg_wal, so that each archived one can be compared with the server's own
-        pg = PostgresCluster.builder().dataDir(work.resolve("data")).setting("wal_keep_size", "2GB").build();
-        pg.grantToPostgresUser(repo);
-        pg.archiveCommand("'" + cli.launcher() + "' --config '" + config + "' wal-push %p");
-        pg.initdb().start();
+        pg = ws.startSource(PostgresCluster.builder().setting("wal_keep_size", "2GB"), "data");
         pg.execute("CREATE TABLE t(id int, v text)");
     }
 
@@ -66,11 +61,13 @@ class WalDaemonIT {
         for (CliHarness.Running d : daemons) {
             d.kill();
         }
-        daemonPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
         if (pg != null) {
+            daemonPid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
             pg.close();
         }
-        ArchiveBackupPitrIT.deleteTree(work);
+        if (ws != null) {
+            ws.close();
+        }
     }
 
     private Path walDir() {

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WalShowIT {
     private static final long SEGMENT = WalSegmentName.DEFAULT_SEGMENT_SIZE;
+    private CliWorkspace ws;
     private Path work;
     private CliHarness cli;
     private Path config;
@@ -36,18 +36,16 @@ class WalShowIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createTempDirectory("walkeeper-wal-show-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-        repo = Files.createDirectories(work.resolve("repo"));
-        config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ws = new CliWorkspace("walkeeper-wal-show-it");
+        work = ws.work();
+        cli = ws.cli();
+        repo = ws.repo();
+        config = ws.config();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        ArchiveBackupPitrIT.deleteTree(work);
+        ws.close();
     }
 
     @Test
@@ -56,12 +54,8 @@ class WalShowIT {
         String firstBackup;
         String targetTime;
         String lastOnOne;
-        try (PostgresCluster source = PostgresCluster.builder().dataDir(work.resolve("source")).build()) {
-            source.grantToPostgresUser(repo);
-            source.archiveCommand(archiveCommand());
-            source.initdb().start();
+        try (PostgresCluster source = ws.startSource("source")) {
             bin = source.binDir();
-            cli.env("PGHOST", "127.0.0.1").env("PGUSER", "postgres");
             source.execute("CREATE TABLE rows(id int PRIMARY KEY)");
             cli.env("WALG_SENTINEL_USER_DATA", "{\"env\": \"prod\", \"run\": 1}");
             firstBackup = backupPush(source);
@@ -88,7 +82,7 @@ class WalShowIT {
         Lsn switchLsn;
         String partial;
         try (PostgresCluster promoted = PostgresCluster.existing(pitr, bin, 0)) {
-            promoted.archiveCommand(archiveCommand());
+            promoted.archiveCommand(ws.archiveCommand());
             promoted.start();
             ArchiveBackupPitrIT.awaitRecoveryEnd(promoted);
             assertEquals(400, promoted.queryLong("SELECT count(*) FROM rows"));
@@ -248,12 +242,8 @@ class WalShowIT {
         return out;
     }
 
-    private String archiveCommand() {
-        return "'" + cli.launcher() + "' --config '" + config + "' wal-push %p";
-    }
-
     private String backupPush(PostgresCluster pg, String... options) throws Exception {
-        cli.env("PGPORT", Integer.toString(pg.port()));
+        ws.pointAt(pg);
         List<String> args = new java.util.ArrayList<>(List.of("--config", config.toString(), "backup-push", "--full"));
         args.addAll(List.of(options));
         args.add(pg.dataDir().toString());

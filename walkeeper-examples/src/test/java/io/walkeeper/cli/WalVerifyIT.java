@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * warn; a segment deleted from the archive by hand is lost (a failure naming it).
  */
 class WalVerifyIT {
+    private CliWorkspace ws;
     private Path work;
     private CliHarness cli;
     private Path config;
@@ -30,20 +31,18 @@ class WalVerifyIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        work = Files.createTempDirectory("walkeeper-wal-verify-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-        repo = Files.createDirectories(work.resolve("repo"));
-        config = work.resolve("walkeeper.json");
         // no push-ahead: a segment reaches the archive only when PostgreSQL archives it, so that one it
         // has not archived yet is really missing
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_WAL_PUSH_AHEAD\": 0}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ws = new CliWorkspace("walkeeper-wal-verify-it", Map.of("WALKEEPER_WAL_PUSH_AHEAD", 0));
+        work = ws.work();
+        cli = ws.cli();
+        repo = ws.repo();
+        config = ws.config();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        ArchiveBackupPitrIT.deleteTree(work);
+        ws.close();
     }
 
     private CliHarness.Result verify(String... args) throws Exception {
@@ -52,18 +51,10 @@ class WalVerifyIT {
         return cli.run(all.toArray(String[]::new));
     }
 
-    private String archiveCommand() {
-        return "'" + cli.launcher() + "' --config '" + config + "' wal-push %p";
-    }
-
     @Test
     void okPendingLostAndANewerTimeline() throws Exception {
-        try (PostgresCluster source = PostgresCluster.builder().dataDir(work.resolve("source")).build()) {
-            source.grantToPostgresUser(repo);
-            source.archiveCommand(archiveCommand());
-            source.initdb().start();
-            cli.env("PGHOST", "127.0.0.1").env("PGUSER", "postgres").env("PGPORT", Integer.toString(source.port()))
-                    .env("PGDATA", source.dataDir().toString());
+        try (PostgresCluster source = ws.startSource("source")) {
+            ws.pointAt(source).env("PGDATA", source.dataDir().toString());
             source.execute("CREATE TABLE rows(id int PRIMARY KEY)");
             CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", source.dataDir().toString());
             assertEquals(0, push.exitCode(), push.toString());
@@ -111,7 +102,7 @@ class WalVerifyIT {
                     "--recovery-target-immediate", "--recovery-target-action", "promote");
             assertEquals(0, fetch.exitCode(), fetch.toString());
             try (PostgresCluster promoted = PostgresCluster.existing(copy, source.binDir(), 0)) {
-                promoted.archiveCommand(archiveCommand());
+                promoted.archiveCommand(ws.archiveCommand());
                 promoted.start();
                 ArchiveBackupPitrIT.awaitRecoveryEnd(promoted);
                 ArchiveBackupPitrIT.awaitArchived(repo, "00000002.history");
