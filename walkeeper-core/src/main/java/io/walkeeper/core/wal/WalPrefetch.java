@@ -33,12 +33,16 @@ import java.util.concurrent.Future;
  * {@code <segment>.absent}; each round that finds it still missing renews the marker's
  * modification time, and the marker goes once the segment is spooled or leaves the window. The
  * launcher answers "not in the archive" from a marker renewed in the last seconds without
- * starting a JVM, as PostgreSQL asks at the end of the archive.
+ * starting a JVM, as PostgreSQL asks at the end of the archive. The archive's last segment so far
+ * is kept as a second copy, {@code <segment>.again}, once the launcher has taken it: PostgreSQL
+ * asks for it again as recovery ends, and the launcher copies it.
  */
 final class WalPrefetch {
     private static final Logger LOG = LoggerFactory.getLogger(WalPrefetch.class);
     /** Suffix of a marker saying the archive did not hold the file when the marker was last renewed. */
     static final String ABSENT = ".absent";
+    /** Suffix of a second copy of the archive's last segment, which PostgreSQL asks for again as recovery ends. */
+    static final String AGAIN = ".again";
 
     private final DefaultWalArchiver archiver;
     private final int threads;
@@ -72,7 +76,7 @@ final class WalPrefetch {
         } catch (IOException e) {
             throw new StorageException("Cannot create the WAL prefetch spool " + spool + ": " + e.getMessage(), e);
         }
-        Set<String> present = trim(spool, Set.copyOf(window));
+        Set<String> present = trim(spool, Set.copyOf(window), requested.toString());
         List<String> missing = window.stream().filter(n -> !present.contains(n)).toList();
         if (missing.isEmpty()) {
             return List.of();
@@ -111,7 +115,26 @@ final class WalPrefetch {
         }
         spooled.forEach(name -> unmark(spool, name));
         absent.forEach(name -> mark(spool, name));
+        window.stream().filter(absent::contains).findFirst()
+                .ifPresent(first -> keepAgain(spool, window.indexOf(first) == 0 ? requested.toString()
+                        : window.get(window.indexOf(first) - 1)));
         return spooled;
+    }
+
+    /**
+     * Keeps a second copy of the archive's last segment so far, once the launcher has taken the
+     * spooled one: at the end of recovery PostgreSQL asks for that segment again, and the
+     * launcher copies this one instead of starting a JVM.
+     */
+    private void keepAgain(Path spool, String last) {
+        if (Files.isRegularFile(spool.resolve(last)) || Files.isRegularFile(spool.resolve(last + AGAIN))) {
+            return;
+        }
+        try {
+            archiver.fetchVerified(WalFileName.parse(last), spool.resolve(last + AGAIN));
+        } catch (WalKeeperException e) {
+            LOG.debug("Not keeping a second copy of {}: {}", last, e.getMessage());
+        }
     }
 
     /** Creates or renews the marker saying the archive does not hold {@code name} now. */
@@ -137,13 +160,14 @@ final class WalPrefetch {
     }
 
     /**
-     * Removes from the spool every segment outside the window and every leftover temporary file
-     * (one caller at a time per spool, so a temporary file seen here belongs to a writer that
-     * died); leaves files whose names are no WAL name (the caller's own bookkeeping) alone.
+     * Removes from the spool every segment and absent marker outside the window, every second
+     * copy but that of the requested segment or of one in the window, and every leftover
+     * temporary file (one caller at a time per spool, so a temporary file seen here belongs to a
+     * writer that died); leaves the caller's own bookkeeping alone.
      *
      * @return the window's segments already spooled
      */
-    private static Set<String> trim(Path spool, Set<String> window) {
+    private static Set<String> trim(Path spool, Set<String> window, String requested) {
         Set<String> present = new LinkedHashSet<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(spool)) {
             for (Path p : ds) {
@@ -152,6 +176,9 @@ final class WalPrefetch {
                     present.add(f);
                 } else if (f.endsWith(ABSENT) && isSegmentName(f.substring(0, f.length() - ABSENT.length()))
                         && !window.contains(f.substring(0, f.length() - ABSENT.length()))) {
+                    Files.deleteIfExists(p);
+                } else if (f.endsWith(AGAIN) && isSegmentName(f.substring(0, f.length() - AGAIN.length()))
+                        && !f.equals(requested + AGAIN) && !window.contains(f.substring(0, f.length() - AGAIN.length()))) {
                     Files.deleteIfExists(p);
                 } else if (isSegmentName(f) || (f.startsWith(".") && f.endsWith(".tmp") && f.contains(".walkeeper-"))) {
                     Files.deleteIfExists(p);
