@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -145,11 +146,27 @@ public final class WalPrefetchCommand implements Callable<Integer> {
                 Thread.sleep(POLL_MILLIS); // window full: watch for the next segment taken
                 delayMillis = POLL_MILLIS;
             } else if (added.isEmpty()) {
-                // the end of the archive so far, or a segment that cannot be read: ask again, less and less often
-                Thread.sleep(delayMillis);
+                // the end of the archive so far, or a segment that cannot be read: ask again, less and
+                // less often, but at once when PostgreSQL takes a segment or asks for a new one
+                if (!position.equals(before)) {
+                    delayMillis = POLL_MILLIS;
+                }
+                awaitRequest(spool, known, lastNoted, delayMillis);
                 delayMillis = Math.min(1000, delayMillis * 2);
             } else {
                 delayMillis = POLL_MILLIS;
+            }
+        }
+    }
+
+    /** Sleeps up to {@code millis}, waking when a spooled segment is taken or wal-fetch notes a new request. */
+    private static void awaitRequest(PrefetchSpool spool, Set<String> spooled, String noted, long millis)
+            throws IOException, InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (System.nanoTime() < end) {
+            Thread.sleep(POLL_MILLIS);
+            if (!spool.spooledSegments().containsAll(spooled) || !Objects.equals(spool.requested().orElse(null), noted)) {
+                return;
             }
         }
     }

@@ -4,6 +4,7 @@ import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalSegmentName;
+import io.walkeeper.core.io.FileSync;
 import io.walkeeper.core.io.Workers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,12 +13,14 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,8 +37,9 @@ import java.util.concurrent.Future;
  * modification time, and the marker goes once the segment is spooled or leaves the window. The
  * launcher answers "not in the archive" from a marker renewed in the last seconds without
  * starting a JVM, as PostgreSQL asks at the end of the archive. The archive's last segment so far
- * is kept as a second copy, {@code <segment>.again}, once the launcher has taken it: PostgreSQL
- * asks for it again as recovery ends, and the launcher copies it.
+ * is kept as a second copy, {@code <segment>.again}, while it is the segment PostgreSQL asked
+ * for last or still to come: PostgreSQL asks for it again as recovery ends, and the launcher
+ * copies it.
  */
 final class WalPrefetch {
     private static final Logger LOG = LoggerFactory.getLogger(WalPrefetch.class);
@@ -122,16 +126,37 @@ final class WalPrefetch {
     }
 
     /**
-     * Keeps a second copy of the archive's last segment so far, once the launcher has taken the
-     * spooled one: at the end of recovery PostgreSQL asks for that segment again, and the
-     * launcher copies this one instead of starting a JVM.
+     * Keeps a second copy of the archive's last segment so far: at the end of recovery
+     * PostgreSQL asks for that segment again, after the launcher has taken the spooled one, and
+     * the launcher copies this one instead of starting a JVM.
      */
     private void keepAgain(Path spool, String last) {
-        if (Files.isRegularFile(spool.resolve(last)) || Files.isRegularFile(spool.resolve(last + AGAIN))) {
+        Path again = spool.resolve(last + AGAIN);
+        if (Files.isRegularFile(again)) {
             return;
         }
+        Path spooled = spool.resolve(last);
+        if (Files.isRegularFile(spooled)) {
+            // copied from the verified spooled file before the launcher takes it, so that it is there
+            // when PostgreSQL asks again moments later
+            Path tmp = spool.resolve("." + last + AGAIN + ".walkeeper-" + UUID.randomUUID() + ".tmp");
+            try {
+                Files.copy(spooled, tmp);
+                FileSync.file(tmp);
+                Files.move(tmp, again, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            } catch (IOException e) {
+                LOG.debug("Not copying {} for a second request: {}", last, e.toString());
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is removed by the next round
+                }
+                return;
+            }
+        }
         try {
-            archiver.fetchVerified(WalFileName.parse(last), spool.resolve(last + AGAIN));
+            archiver.fetchVerified(WalFileName.parse(last), again);
         } catch (WalKeeperException e) {
             LOG.debug("Not keeping a second copy of {}: {}", last, e.getMessage());
         }

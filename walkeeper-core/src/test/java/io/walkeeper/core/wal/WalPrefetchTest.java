@@ -93,35 +93,36 @@ class WalPrefetchTest {
     @Test
     void stopsAtTheEndOfTheArchiveAndMarksTheSegmentsItDoesNotHold() throws IOException {
         assertEquals(List.of(seg(11), seg(12)), archiver("lz4").prefetch(seg(10), spool, 4));
-        assertEquals(List.of(seg(11), seg(12), seg(13) + ".absent", seg(14) + ".absent"), spooled());
+        assertEquals(List.of(seg(11), seg(12), seg(12) + ".again", seg(13) + ".absent", seg(14) + ".absent"), spooled());
         Instant marked = Files.getLastModifiedTime(spool.resolve(seg(13) + ".absent")).toInstant();
         assertTrue(Duration.between(marked, Instant.now()).abs().toSeconds() < 5, "renewed now: " + marked);
 
         archiver("lz4").push(Files.write(dir.resolve("pg_wal").resolve(seg(13)), content(13)));
         assertEquals(List.of(seg(13)), archiver("lz4").prefetch(seg(10), spool, 4));
-        assertEquals(List.of(seg(11), seg(12), seg(13), seg(14) + ".absent"), spooled(),
-                "the marker goes when its segment is spooled");
+        assertEquals(List.of(seg(11), seg(12), seg(12) + ".again", seg(13), seg(13) + ".again", seg(14) + ".absent"),
+                spooled(), "the marker goes when its segment is spooled");
         assertEquals(List.of(), archiver("lz4").prefetch(seg(13), spool, 1));
-        assertEquals(List.of(seg(13) + ".again", seg(14) + ".absent"), spooled(),
-                "what leaves the window goes; the archive's last segment is kept again");
+        assertEquals(List.of(seg(13) + ".again", seg(14) + ".absent"), spooled(), "what leaves the window goes");
         archiver("lz4").prefetch(seg(20), spool, 1);
         assertEquals(List.of(seg(21) + ".absent"), spooled(), "a marker leaves with its window too");
     }
 
     @Test
-    void theArchivesLastSegmentIsKeptAgainOnceTaken() throws IOException {
+    void theArchivesLastSegmentIsKeptAgainForTheRequestAtTheEndOfRecovery() throws IOException {
         archiver("lz4").prefetch(seg(10), spool, 4);
-        assertEquals(List.of(seg(11), seg(12), seg(13) + ".absent", seg(14) + ".absent"), spooled(),
-                "no second copy while the segment itself is spooled");
+        assertEquals(List.of(seg(11), seg(12), seg(12) + ".again", seg(13) + ".absent", seg(14) + ".absent"), spooled(),
+                "copied before the launcher takes the segment");
+        assertArrayEquals(content(12), Files.readAllBytes(spool.resolve(seg(12) + ".again")));
         Files.delete(spool.resolve(seg(11))); // taken by the launcher
         Files.delete(spool.resolve(seg(12)));
+        Files.delete(spool.resolve(seg(12) + ".again")); // lost: downloaded again, verified
         archiver("lz4").prefetch(seg(12), spool, 2);
         assertEquals(List.of(seg(12) + ".again", seg(13) + ".absent", seg(14) + ".absent"), spooled());
         assertArrayEquals(content(12), Files.readAllBytes(spool.resolve(seg(12) + ".again")), "verified, whole");
 
         archiver("lz4").push(Files.write(dir.resolve("pg_wal").resolve(seg(13)), content(13)));
         archiver("lz4").prefetch(seg(12), spool, 2);
-        assertEquals(List.of(seg(12) + ".again", seg(13), seg(14) + ".absent"), spooled(),
+        assertEquals(List.of(seg(12) + ".again", seg(13), seg(13) + ".again", seg(14) + ".absent"), spooled(),
                 "kept while PostgreSQL's last request is that segment");
         Files.delete(spool.resolve(seg(13)));
         archiver("lz4").prefetch(seg(13), spool, 2);
