@@ -211,10 +211,12 @@ final class PartWriter {
                         if (!scan.badHeader) {
                             if (scan.blocks.length == 0 && f.size() == parent.size()) {
                                 fig.unchanged++;
+                                fig.unreadBytes += scan.unreadBytes;
                                 return entry(f, null, FileEntry.Storage.UNCHANGED, 0, parent.copiedAt(), parent.sha256());
                             }
                             DeltaFile d = new DeltaFile(blockSize, f.size(), scan.blocks);
                             if (d.entrySize() < f.size()) {
+                                fig.unreadBytes += scan.unreadBytes;
                                 writeDelta(ch, f, d);
                                 fig.delta++;
                                 return entry(f, partKey, FileEntry.Storage.DELTA, d.entrySize(), null, null);
@@ -294,8 +296,8 @@ final class PartWriter {
                     && f.mtime().isBefore(parent.copiedAt().minusSeconds(MTIME_MARGIN_SECONDS));
         }
 
-        /** Pages of a file a delta must store. */
-        private record Scan(int[] blocks, boolean badHeader) {
+        /** Pages of a file a delta must store, and the bytes it left unread (WAL summaries). */
+        private record Scan(int[] blocks, boolean badHeader, long unreadBytes) {
         }
 
         private Scan scan(FileChannel ch, SourceFile f, RelationFile rel, long parentBlocks) throws IOException {
@@ -326,7 +328,7 @@ final class PartWriter {
                     }
                 }
             }
-            return new Scan(Arrays.copyOf(keep, kept), badHeader);
+            return new Scan(Arrays.copyOf(keep, kept), badHeader, 0);
         }
 
         /**
@@ -377,8 +379,7 @@ final class PartWriter {
                 }
                 block = end;
             }
-            fig.unreadBytes += (blocks - kept) * (long) blockSize;
-            return new Scan(Arrays.copyOf(keep, kept), badHeader);
+            return new Scan(Arrays.copyOf(keep, kept), badHeader, (blocks - kept) * (long) blockSize);
         }
 
         /**
