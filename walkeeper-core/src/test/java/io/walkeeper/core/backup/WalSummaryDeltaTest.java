@@ -112,6 +112,23 @@ class WalSummaryDeltaTest {
         assertArrayEquals(Arrays.copyOfRange(files.get(HOT), 3 * BS, 4 * BS), Arrays.copyOfRange(restored, 3 * BS, 4 * BS));
     }
 
+    @Test
+    void aFileWithAnInvalidNamedPageIsStoredWholeAndCountedAsRead() throws IOException {
+        BackupManifest full = TestBackups.take(repo, data, "base_full", FULL_LSN, FULL_START, null, 2);
+        byte[] hot = files.get(HOT).clone();
+        byte[] garbage = bytes(BS);
+        System.arraycopy(garbage, 0, hot, 3 * BS, BS);
+        put(HOT, hot, TOUCHED);
+        ChangedBlocks.Builder wal = ChangedBlocks.builder(FULL_LSN, DELTA_LSN, 100);
+        wal.add(16384, 1663, 5, 0, 3, false);
+        BackupManifest delta = TestBackups.takeWithSummaries(repo, data, "base_delta", DELTA_LSN, DELTA_START, full, 2,
+                wal.build());
+        assertEquals(FileEntry.Storage.WHOLE, entry(delta, HOT).storageKind(), "a page that is no page: the file whole");
+        assertEquals((8 + 4 + 8) * BS, delta.statistics().bytesSkippedUnread(),
+                "only the three files skipped by their time, not the blocks of the file then read whole: " + delta.statistics());
+        assertRestores(delta);
+    }
+
     private void assertRestores(BackupManifest m) throws IOException {
         Path target = tmp.resolve("restored");
         new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.named(m.name()), target, "false"));
