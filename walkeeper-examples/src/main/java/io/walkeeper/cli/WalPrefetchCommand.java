@@ -15,6 +15,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -165,8 +166,13 @@ public final class WalPrefetchCommand implements Callable<Integer> {
         long end = System.nanoTime() + millis * 1_000_000L;
         while (System.nanoTime() < end) {
             Thread.sleep(POLL_MILLIS);
-            if (!spool.spooledSegments().containsAll(spooled) || !Objects.equals(spool.requested().orElse(null), noted)) {
-                return;
+            try {
+                if (!spool.spooledSegments().containsAll(spooled)
+                        || !Objects.equals(spool.requested().orElse(null), noted)) {
+                    return;
+                }
+            } catch (NoSuchFileException removed) {
+                return; // recovery has ended or the spool was removed: the loop sees it and stops
             }
         }
     }
