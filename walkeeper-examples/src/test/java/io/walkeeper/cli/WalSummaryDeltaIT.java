@@ -3,17 +3,12 @@ package io.walkeeper.cli;
 import io.walkeeper.api.BackupInfo;
 import io.walkeeper.api.BackupStatistics;
 import io.walkeeper.pgfixture.PostgresCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.stream.Collectors;
@@ -27,40 +22,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * taken under pgbench load included, and the chain full, delta, delta recovers to a restore
  * point with the data the source held there.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WalSummaryDeltaIT {
-    private Path work;
-    private CliHarness cli;
-
-    @BeforeAll
-    void setUp() throws IOException {
-        work = Files.createTempDirectory("walkeeper-summary-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-    }
-
-    @AfterAll
-    void cleanUp() throws IOException {
-        ArchiveBackupPitrIT.deleteTree(work);
-    }
-
     @Test
     void deltasReadOnlyTheBlocksTheWalSummariesNameAndTheChainRecovers() throws Exception {
-        Path bin = TestBinaries.forMajor(17, work);
-        Path repo = Files.createDirectories(work.resolve("repo"));
-        Path config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_COMPRESSION\": \"lz4\", "
-                + "\"WALKEEPER_DELTA_MAX_STEPS\": \"3\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-        try (PostgresCluster source = PostgresCluster.builder().binDir(bin).dataDir(work.resolve("source"))
-                .setting("summarize_wal", "on").build()) {
-            source.grantToPostgresUser(repo);
-            source.archiveCommand("'" + cli.launcher() + "' --config '" + config + "' wal-push %p");
-            source.initdb().start();
+        try (CliWorkspace ws = new CliWorkspace("walkeeper-summary-it",
+                Map.of("WALKEEPER_COMPRESSION", "lz4", "WALKEEPER_DELTA_MAX_STEPS", "3"))) {
+            Path bin = TestBinaries.forMajor(17, ws.work());
+            Path repo = ws.repo();
+            Path config = ws.config();
+            CliHarness cli = ws.cli();
+            PostgresCluster source = ws.startSource(PostgresCluster.builder().binDir(bin).setting("summarize_wal", "on"),
+                    "source");
             source.pgbenchInit(10);
             source.execute("CREATE TABLE shrinking AS SELECT g AS id, repeat('x', 200) AS pad FROM generate_series(1, 20000) g");
             source.execute("CREATE TABLE marks(id int PRIMARY KEY)");
-            cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres");
+            ws.pointAt(source);
             String full = DeltaItSupport.push(cli, config, source);
 
             // about 2 % of pgbench_accounts' pages, and a table vacuum truncates (a limit block in the summaries)
@@ -99,7 +75,7 @@ class WalSummaryDeltaIT {
             Path sourceData = source.dataDir();
             source.stopImmediate();
             ArchiveBackupPitrIT.deleteTree(sourceData);
-            Path dest = work.resolve("restored");
+            Path dest = ws.work().resolve("restored");
             CliHarness.Result fetch = cli.run("--config", config.toString(), "backup-fetch", dest.toString(), "LATEST",
                     "--recovery-target-name", "summaries", "--recovery-target-action", "promote");
             assertEquals(0, fetch.exitCode(), fetch.toString());
