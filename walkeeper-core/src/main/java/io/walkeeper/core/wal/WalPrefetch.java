@@ -199,13 +199,13 @@ final class WalPrefetch {
                 String f = p.getFileName().toString();
                 if (window.contains(f) && Files.isRegularFile(p)) {
                     present.add(f);
-                } else if (f.endsWith(ABSENT) && isSegmentName(f.substring(0, f.length() - ABSENT.length()))
+                } else if (f.endsWith(ABSENT) && ArchiveStatus.isSegment(f.substring(0, f.length() - ABSENT.length()))
                         && !window.contains(f.substring(0, f.length() - ABSENT.length()))) {
                     Files.deleteIfExists(p);
-                } else if (f.endsWith(AGAIN) && isSegmentName(f.substring(0, f.length() - AGAIN.length()))
+                } else if (f.endsWith(AGAIN) && ArchiveStatus.isSegment(f.substring(0, f.length() - AGAIN.length()))
                         && !f.equals(requested + AGAIN) && !window.contains(f.substring(0, f.length() - AGAIN.length()))) {
                     Files.deleteIfExists(p);
-                } else if (isSegmentName(f) || (f.startsWith(".") && f.endsWith(".tmp") && f.contains(".walkeeper-"))) {
+                } else if (ArchiveStatus.isSegment(f) || (f.startsWith(".") && f.endsWith(".tmp") && f.contains(".walkeeper-"))) {
                     Files.deleteIfExists(p);
                     LOG.debug("Removed {} from the prefetch spool", f);
                 }
@@ -214,13 +214,5 @@ final class WalPrefetch {
             throw new StorageException("Cannot clean the WAL prefetch spool " + spool + ": " + e.getMessage(), e);
         }
         return present;
-    }
-
-    private static boolean isSegmentName(String f) {
-        try {
-            return WalFileName.parse(f).kind() == WalFileName.Kind.SEGMENT;
-        } catch (WalKeeperException e) {
-            return false;
-        }
     }
 }
