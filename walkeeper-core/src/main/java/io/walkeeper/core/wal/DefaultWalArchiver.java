@@ -34,13 +34,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Archives WAL files into a {@link Repository} and fetches them back. Pushing validates the name
@@ -296,7 +294,7 @@ public final class DefaultWalArchiver implements WalArchiver {
     private long fetchTo(WalFileName name, String key, Path destination, String expectedSha256) {
         Path target = destination.toAbsolutePath();
         Path dir = target.getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + ".walkeeper-" + UUID.randomUUID() + ".tmp");
+        Path tmp = TemporaryFile.beside(target);
         try {
             long written;
             DigestingOutputStream digest = null;
@@ -330,8 +328,7 @@ public final class DefaultWalArchiver implements WalArchiver {
             if (name.isSegment()) {
                 verifyFetchedSegment(name, key, tmp, written);
             }
-            FileSync.file(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TemporaryFile.commit(tmp, target);
             FileSync.directory(dir);
             LOG.debug("Fetched {} from {} to {}", name, key, target);
             return written;

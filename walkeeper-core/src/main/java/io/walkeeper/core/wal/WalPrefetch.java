@@ -4,7 +4,6 @@ import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalFileName;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.api.WalSegmentName;
-import io.walkeeper.core.io.FileSync;
 import io.walkeeper.core.io.Workers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,14 +12,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -139,11 +136,10 @@ final class WalPrefetch {
         if (Files.isRegularFile(spooled)) {
             // copied from the verified spooled file before the launcher takes it, so that it is there
             // when PostgreSQL asks again moments later
-            Path tmp = spool.resolve("." + last + AGAIN + ".walkeeper-" + UUID.randomUUID() + ".tmp");
+            Path tmp = TemporaryFile.beside(again);
             try {
                 Files.copy(spooled, tmp);
-                FileSync.file(tmp);
-                Files.move(tmp, again, StandardCopyOption.ATOMIC_MOVE);
+                TemporaryFile.commit(tmp, again);
                 return;
             } catch (IOException e) {
                 LOG.debug("Not copying {} for a second request: {}", last, e.toString());
@@ -205,7 +201,7 @@ final class WalPrefetch {
                 } else if (f.endsWith(AGAIN) && ArchiveStatus.isSegment(f.substring(0, f.length() - AGAIN.length()))
                         && !f.equals(requested + AGAIN) && !window.contains(f.substring(0, f.length() - AGAIN.length()))) {
                     Files.deleteIfExists(p);
-                } else if (ArchiveStatus.isSegment(f) || (f.startsWith(".") && f.endsWith(".tmp") && f.contains(".walkeeper-"))) {
+                } else if (ArchiveStatus.isSegment(f) || TemporaryFile.is(f)) {
                     Files.deleteIfExists(p);
                     LOG.debug("Removed {} from the prefetch spool", f);
                 }
