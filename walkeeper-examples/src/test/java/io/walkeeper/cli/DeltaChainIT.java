@@ -12,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +42,7 @@ class DeltaChainIT {
     private static final String ACCOUNTS_BY_AID = "SELECT count(*), sum(aid::bigint) FROM pgbench_accounts";
     private static final String ACCOUNTS_BY_ABALANCE = "SELECT count(*), sum(abalance::bigint) FROM pgbench_accounts";
 
+    private CliWorkspace ws;
     private Path work;
     private Path repo;
     private Path config;
@@ -66,18 +66,13 @@ class DeltaChainIT {
 
     @BeforeAll
     void buildTheChain() throws Exception {
-        work = Files.createTempDirectory("walkeeper-delta-chain-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-        repo = Files.createDirectories(work.resolve("repo"));
-        config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_COMPRESSION\": \"lz4\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ws = new CliWorkspace("walkeeper-delta-chain-it", Map.of("WALKEEPER_COMPRESSION", "lz4"));
+        work = ws.work();
+        cli = ws.cli();
+        repo = ws.repo();
+        config = ws.config();
 
-        source = PostgresCluster.builder().dataDir(work.resolve("source")).build();
-        source.grantToPostgresUser(repo);
-        source.archiveCommand("'" + cli.launcher() + "' --config '" + config + "' wal-push %p");
-        source.initdb().start();
+        source = ws.startSource("source");
         binDir = source.binDir();
         source.pgbenchInit(5);
         for (String t : List.of("t_keep", "t_drop", "t_trunc", "t_vacfull", "t_shrink")) {
@@ -94,8 +89,8 @@ class DeltaChainIT {
 
         // parts of 1 MiB: pgbench_accounts and every relation file over 1 MiB that a backup stores whole are
         // stored in chunks, so the chain restores deltas over chunked files
-        cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres")
-                .env("WALKEEPER_DELTA_MAX_STEPS", Integer.toString(MAX_STEPS)).env("WALKEEPER_PART_SIZE", "1048576");
+        ws.pointAt(source).env("WALKEEPER_DELTA_MAX_STEPS", Integer.toString(MAX_STEPS))
+                .env("WALKEEPER_PART_SIZE", "1048576");
         // the first backup of the repository: full, as there is nothing to take a delta of
         chain.add(DeltaItSupport.pushUnderLoad(cli, config, source));
         assertTrue(Files.readString(repo.resolve("backups/" + chain.get(0) + ".json")).contains("\"chunks\""),
@@ -194,11 +189,8 @@ class DeltaChainIT {
 
     @AfterAll
     void cleanUp() throws IOException {
-        if (source != null) {
-            source.close();
-        }
-        if (work != null) {
-            ArchiveBackupPitrIT.deleteTree(work);
+        if (ws != null) {
+            ws.close();
         }
     }
 
