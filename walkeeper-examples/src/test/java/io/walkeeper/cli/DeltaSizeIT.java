@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,35 +43,31 @@ class DeltaSizeIT {
             + "FROM pgbench_accounts a";
     private static final String ACCOUNTS_BY_AID = "SELECT count(*), sum(aid::bigint) FROM pgbench_accounts";
 
+    private CliWorkspace ws;
     private Path work;
 
     @BeforeEach
     void setUp() throws IOException {
-        work = Files.createTempDirectory("walkeeper-delta-size-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ws = new CliWorkspace("walkeeper-delta-size-it", Map.of("WALKEEPER_COMPRESSION", "lz4"));
+        work = ws.work();
     }
 
     @AfterEach
     void cleanUp() throws IOException {
-        ArchiveBackupPitrIT.deleteTree(work);
+        if (ws != null) {
+            ws.close();
+        }
     }
 
     @Test
     void aDeltaStoresLittleMoreThanTheChangedPagesCompressed() throws Exception {
-        CliHarness cli = new CliHarness(work.resolve("cli"));
-        Path repo = Files.createDirectories(work.resolve("repo"));
-        Path config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_COMPRESSION\": \"lz4\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
-        try (PostgresCluster source = PostgresCluster.builder().dataDir(work.resolve("source"))
-                .setting("autovacuum", "off").build()) {
-            source.grantToPostgresUser(repo);
-            source.archiveCommand("'" + cli.launcher() + "' --config '" + config + "' wal-push %p");
-            source.initdb().start();
+        CliHarness cli = ws.cli();
+        Path repo = ws.repo();
+        Path config = ws.config();
+        try (PostgresCluster source = ws.startSource(PostgresCluster.builder().setting("autovacuum", "off"), "source")) {
             source.pgbenchInit(10);
             source.execute("CHECKPOINT");
-            cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres")
-                    .env("WALKEEPER_DELTA_MAX_STEPS", "3");
+            ws.pointAt(source).env("WALKEEPER_DELTA_MAX_STEPS", "3");
             String fullName = DeltaItSupport.push(cli, config, source);
 
             String accounts = source.queryString("SELECT pg_relation_filepath('pgbench_accounts')");
