@@ -18,12 +18,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,7 +43,7 @@ class CorruptPageIT {
     private static final int PAGE = 8192;
     private static final int BLOCK = 3;
 
-    private Path work;
+    private CliWorkspace ws;
     private Path repo;
     private Path config;
     private CliHarness cli;
@@ -57,19 +56,13 @@ class CorruptPageIT {
 
     @BeforeAll
     void damageAPage() throws Exception {
-        work = Files.createTempDirectory("walkeeper-corrupt-page-it");
-        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        cli = new CliHarness(work.resolve("cli"));
-        repo = Files.createDirectories(work.resolve("repo"));
-        config = work.resolve("walkeeper.json");
-        Files.writeString(config, "{\"WALKEEPER_STORAGE\": \"file://" + repo + "\", \"WALKEEPER_COMPRESSION\": \"lz4\"}\n");
-        Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+        ws = new CliWorkspace("walkeeper-corrupt-page-it", Map.of("WALKEEPER_COMPRESSION", "lz4"));
+        cli = ws.cli();
+        repo = ws.repo();
+        config = ws.config();
 
         // no autovacuum: nothing but the backup may read the damaged page
-        source = PostgresCluster.builder().dataDir(work.resolve("source")).setting("autovacuum", "off").build();
-        source.grantToPostgresUser(repo);
-        source.archiveCommand("'" + cli.launcher() + "' --config '" + config + "' wal-push %p");
-        source.initdb().start();
+        source = ws.startSource(PostgresCluster.builder().setting("autovacuum", "off"), "source");
         assertEquals("on", source.queryString("SHOW data_checksums"), "the test cluster has data checksums");
         source.execute("CREATE TABLE victim(id int PRIMARY KEY, v text NOT NULL)");
         source.execute("INSERT INTO victim SELECT g, md5(g::text) FROM generate_series(1, 10000) g");
@@ -92,16 +85,13 @@ class CorruptPageIT {
             ch.force(true);
         }
         source.start();
-        cli.env("PGHOST", "127.0.0.1").env("PGPORT", Integer.toString(source.port())).env("PGUSER", "postgres");
+        ws.pointAt(source);
     }
 
     @AfterAll
     void cleanUp() throws IOException {
-        if (source != null) {
-            source.close();
-        }
-        if (work != null) {
-            ArchiveBackupPitrIT.deleteTree(work);
+        if (ws != null) {
+            ws.close();
         }
     }
 
