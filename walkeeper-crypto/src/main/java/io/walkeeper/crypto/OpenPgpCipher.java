@@ -59,6 +59,16 @@ final class OpenPgpCipher implements StreamCipher, SupportsSigning {
     }
 
     @Override
+    public byte[] sign(io.walkeeper.spi.BlobWriter content) throws IOException {
+        return signer.sign(content);
+    }
+
+    @Override
+    public boolean verify(InputStream data, byte[] signature) throws IOException {
+        return signer.verify(data, signature);
+    }
+
+    @Override
     public OutputStream encrypt(OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
         PGPEncryptedDataGenerator encryptedGenerator = new PGPEncryptedDataGenerator(

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.walkeeper.api.ConfigurationException;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.spi.StreamCipher;
+import io.walkeeper.spi.SupportsSigning;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -142,6 +143,27 @@ class OpenPgpCipherTest {
             return 2 + first;
         }
         return 3 + ((first - 192) << 8) + (message[2] & 0xff) + 192;
+    }
+
+    @Test
+    void signaturesOverStreamsAndOverArraysAreInterchangeable() throws IOException {
+        SupportsSigning signer = (SupportsSigning) PROVIDER.configure(TestKeys.protectedFull());
+        byte[] data = random(11, 300_000);
+        byte[] streamed = signer.sign(out -> {
+            for (int at = 0; at < data.length; at += 7_001) {
+                out.write(data, at, Math.min(7_001, data.length - at));
+            }
+        });
+        assertTrue(signer.verify(data, streamed), "a signature made over a stream verifies over the array");
+        assertTrue(signer.verify(new java.io.ByteArrayInputStream(data), signer.sign(data)),
+                "a signature made over the array verifies over a stream");
+        byte[] altered = data.clone();
+        altered[123_456] ^= 1;
+        assertFalse(signer.verify(new java.io.ByteArrayInputStream(altered), streamed), "an altered stream does not verify");
+        assertFalse(signer.verify(new java.io.ByteArrayInputStream(data, 0, data.length - 1), streamed),
+                "a truncated stream does not verify");
+        assertFalse(signer.verify(new java.io.ByteArrayInputStream(data), new byte[] {1, 2, 3}),
+                "a malformed signature does not verify");
     }
 
     @Test

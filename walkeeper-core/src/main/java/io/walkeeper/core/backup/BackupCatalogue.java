@@ -5,6 +5,7 @@ import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.RecoveryTarget;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.ManifestSummary;
 import io.walkeeper.core.repo.PermanenceMarks;
 import io.walkeeper.core.repo.Repository;
 
@@ -66,8 +67,25 @@ public final class BackupCatalogue {
      * @throws NotFoundException if nothing matches
      */
     public BackupManifest select(BackupSelector selector) {
+        BackupManifest chosen = selectHeader(selector);
+        // chosen from summaries; the whole manifest, file list and all, is read for the one chosen
+        return repository.readManifest(chosen.name()).orElseThrow(() -> new NotFoundException("Backup " + chosen.name()
+                + " in " + repository.store().location() + " was deleted while it was being chosen (HINT: run again)"));
+    }
+
+    /**
+     * Chooses a backup as {@link #select} does, reading no file list: for a caller that then
+     * reads the chosen manifest its own way (a restore reads it trusted, checking its signature),
+     * so that a manifest of a million files is not held twice.
+     *
+     * @param selector what to choose
+     * @return the chosen backup's manifest with an empty file list; never restore from it
+     * @throws NotFoundException if nothing matches
+     */
+    public BackupManifest selectHeader(BackupSelector selector) {
         if (selector.name() != null) {
-            BackupManifest named = repository.readManifest(selector.name()).orElseThrow(() -> new NotFoundException(
+            BackupManifest named = repository.readManifestSummary(selector.name()).map(ManifestSummary::header)
+                    .orElseThrow(() -> new NotFoundException(
                     "No completed backup named '" + selector.name() + "' in " + repository.store().location()
                     + " (HINT: list the backups to see their names)"));
             if (!selector.labels().isEmpty() && !named.labels().entrySet().containsAll(selector.labels().entrySet())) {
@@ -88,14 +106,11 @@ public final class BackupCatalogue {
                 all.removeIf(m -> m.stopLsn().compareTo(t.lsn()) > 0);
             }
         }
-        BackupManifest chosen = all.stream().max(Comparator.comparing(BackupManifest::finishTime))
+        return all.stream().max(Comparator.comparing(BackupManifest::finishTime))
                 .orElseThrow(() -> new NotFoundException("No completed backup " + (selector.labels().isEmpty() ? ""
                         : "with the labels " + selector.labels() + " ") + (selector.target() != null
                         ? "that finished before " + selector.target() + " " : "") + "in " + repository.store().location()
                         + " (HINT: take a backup first)"));
-        // chosen from summaries; the whole manifest, file list and all, is read for the one chosen
-        return repository.readManifest(chosen.name()).orElseThrow(() -> new NotFoundException("Backup " + chosen.name()
-                + " in " + repository.store().location() + " was deleted while it was being chosen (HINT: run again)"));
     }
 
     /**

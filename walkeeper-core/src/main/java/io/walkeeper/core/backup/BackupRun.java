@@ -287,7 +287,7 @@ final class BackupRun {
      * Without the parent the delta would be listed but could not be restored.
      */
     private void checkParentStillThere(String name, BackupManifest parent) {
-        if (parent != null && repository.readManifest(parent.name()).isEmpty()) {
+        if (parent != null && repository.readManifestSummary(parent.name()).isEmpty()) {
             throw new ConflictException("Backup " + name + " is not usable: its parent " + parent.name() + " was deleted "
                     + "while it ran (retention at the same time?); nothing was listed (HINT: take the backup again)");
         }

@@ -8,11 +8,14 @@ import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.spi.BlobInfo;
 import io.walkeeper.spi.BlobStore;
+import io.walkeeper.spi.BlobWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -310,21 +313,40 @@ public final class Repository {
      */
     public void writeManifest(BackupManifest manifest, java.util.function.Consumer<String> creating) {
         String key = RepositoryLayout.manifestKey(manifest.name());
-        byte[] json;
-        try {
-            json = Json.MAPPER.writeValueAsBytes(manifest);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot serialise the manifest of " + manifest.name(), e);
-        }
+        BlobWriter json = out -> Json.MAPPER.writeValue(new io.walkeeper.core.io.NonClosingOutputStream(out), manifest);
         Optional<io.walkeeper.spi.SupportsSigning> signer = format.signer().filter(io.walkeeper.spi.SupportsSigning::canSign);
         if (signer.isPresent()) {
-            byte[] signature = signer.get().sign(json);
+            // the manifest is written twice, once to be signed and once to be stored, never held
+            // whole; both passes must produce the same bytes, or the signature would not match
+            String[] digests = new String[2];
+            byte[] signature;
+            try {
+                signature = signer.get().sign(out -> digests[0] = digestOf(json, out));
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot serialise the manifest of " + manifest.name(), e);
+            }
             String sigKey = RepositoryLayout.manifestSignatureKey(manifest.name());
             creating.accept(sigKey);
             store.create(sigKey, out -> out.write(signature));
+            creating.accept(key);
+            store.create(key, out -> {
+                digests[1] = digestOf(json, out);
+                if (!digests[0].equals(digests[1])) {
+                    throw new IllegalStateException("The manifest of " + manifest.name() + " serialised differently when "
+                            + "stored than when signed; it was not written");
+                }
+            });
+            return;
         }
         creating.accept(key);
-        store.create(key, out -> out.write(json));
+        store.create(key, json);
+    }
+
+    /** Writes {@code content} to {@code out}, returning the hex SHA-256 of what it wrote. */
+    private static String digestOf(BlobWriter content, java.io.OutputStream out) throws IOException {
+        io.walkeeper.core.io.DigestingOutputStream digesting = new io.walkeeper.core.io.DigestingOutputStream(out);
+        content.writeTo(digesting);
+        return digesting.sha256Hex();
     }
 
     /**
@@ -340,42 +362,68 @@ public final class Repository {
      */
     public BackupManifest readTrustedManifest(String name, boolean acceptUnsigned) {
         String key = RepositoryLayout.manifestKey(name);
-        byte[] json = readAll(key);
         Optional<io.walkeeper.spi.SupportsSigning> verifier = format.signer();
-        if (verifier.isPresent()) {
-            String sigKey = RepositoryLayout.manifestSignatureKey(name);
-            byte[] signature;
-            try {
-                signature = readAll(sigKey);
-            } catch (NotFoundException e) {
-                signature = null;
+        if (verifier.isEmpty()) {
+            return readStoredManifest(name, (in, k) -> Json.MAPPER.readValue(in, BackupManifest.class).validate(k))
+                    .orElseThrow(() -> new NotFoundException("No backup manifest '" + key + "' in " + store.location()));
+        }
+        String sigKey = RepositoryLayout.manifestSignatureKey(name);
+        byte[] signature;
+        try {
+            signature = readAll(sigKey);
+        } catch (NotFoundException e) {
+            signature = null;
+        }
+        if (signature == null && !acceptUnsigned) {
+            // the manifest must exist for this to be the error to report
+            store.head(key).orElseThrow(() -> new NotFoundException("No backup manifest '" + key + "' in " + store.location()));
+            throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " has no "
+                    + "signature, although the repository is encrypted: it was written by a host without the private "
+                    + "key, by a walkeeper before manifests were signed, or replaced by someone who can write to the "
+                    + "repository (HINT: if you trust it, accept unsigned manifests for this restore: "
+                    + "RestoreRequest.withUnsignedManifestsAccepted(true), or --accept-unsigned-manifest)");
+        }
+        // read once into a private temporary file, so that what is verified is what is parsed,
+        // without holding a manifest of a million files in memory
+        Path copy = null;
+        try {
+            copy = Files.createTempFile("walkeeper-manifest-", ".json");
+            try (InputStream in = store.get(key)) {
+                Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
             if (signature == null) {
-                if (!acceptUnsigned) {
-                    throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " has no "
-                            + "signature, although the repository is encrypted: it was written by a host without the private "
-                            + "key, by a walkeeper before manifests were signed, or replaced by someone who can write to the "
-                            + "repository (HINT: if you trust it, accept unsigned manifests for this restore: "
-                            + "RestoreRequest.withUnsignedManifestsAccepted(true), or --accept-unsigned-manifest)");
-                }
                 LOG.warn("Backup {}: its manifest has no signature; restoring it because unsigned manifests are accepted",
                         name);
-            } else if (!verifier.get().verify(json, signature)) {
-                throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " does not "
-                        + "match its signature " + sigKey + ": it was altered, or signed with a key this configuration "
-                        + "does not hold (HINT: restore another backup, and find out who can write to the repository)");
+            } else {
+                boolean valid;
+                try (InputStream in = Files.newInputStream(copy)) {
+                    valid = verifier.get().verify(in, signature);
+                }
+                if (!valid) {
+                    throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " does not "
+                            + "match its signature " + sigKey + ": it was altered, or signed with a key this configuration "
+                            + "does not hold (HINT: restore another backup, and find out who can write to the repository)");
+                }
             }
-        }
-        try {
-            return Json.MAPPER.readValue(json, BackupManifest.class).validate(key);
+            try (InputStream in = Files.newInputStream(copy)) {
+                return Json.MAPPER.readValue(in, BackupManifest.class).validate(key);
+            }
         } catch (JsonProcessingException e) {
             throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
                     + ": it does not parse (" + ManifestJson.problem(e) + ")", e);
-        } catch (IOException e) {
-            throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
-                    + ": it does not parse (" + e.getMessage() + ")", e);
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new IntegrityException("Backup manifest '" + key + "' holds an invalid value: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StorageException("Cannot read backup manifest '" + key + "' in " + store.location()
+                    + " (through a temporary copy " + copy + "): " + e.getMessage(), e);
+        } finally {
+            if (copy != null) {
+                try {
+                    Files.deleteIfExists(copy);
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove the temporary copy {} of a manifest: {}", copy, e.getMessage());
+                }
+            }
         }
     }
 

@@ -92,7 +92,7 @@ public final class DefaultRestorer implements Restorer {
     @Override
     public RestoreResult restore(RestoreRequest request, ProgressListener listener) {
         Instant started = Instant.now();
-        BackupManifest selected = new BackupCatalogue(repository).select(selectorFor(request));
+        BackupManifest selected = new BackupCatalogue(repository).selectHeader(selectorFor(request));
         refuseIfAfterTarget(selected, request);
         BackupManifest manifest = repository.readTrustedManifest(selected.name(), request.acceptUnsignedManifests());
         List<BackupManifest> chain = chain(manifest, request.acceptUnsignedManifests());

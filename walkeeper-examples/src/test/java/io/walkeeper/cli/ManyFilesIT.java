@@ -1,0 +1,143 @@
+package io.walkeeper.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.walkeeper.core.repo.Json;
+import io.walkeeper.pgfixture.PostgresCluster;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A cluster with a great many files, backed up, listed, retained and restored by a CLI whose heap
+ * is capped at {@value #HEAP}: the files are small and numerous, as in a cluster with a table per
+ * customer, so what the heap holds per file is all that counts. CI runs it with
+ * {@value #DEFAULT_FILES} files; {@code -Dwalkeeper.manyFiles=1000000} runs it at a million.
+ */
+class ManyFilesIT {
+    private static final String HEAP = "-Xmx256m";
+    private static final int DEFAULT_FILES = 100_000;
+    private static final int PER_DIRECTORY = 1000;
+    /** "24M->11M(256M)" in a unified GC log line: heap before, after, and committed. */
+    private static final Pattern AFTER_GC = Pattern.compile("\\d+M->(\\d+)M\\(\\d+M\\)");
+
+    private final List<String> steps = new ArrayList<>();
+    private Path gcLogs;
+
+    @Test
+    void backupListRetainAndRestoreOfManyFilesFitTheHeapCap() throws Exception {
+        int count = Integer.getInteger("walkeeper.manyFiles", DEFAULT_FILES);
+        try (CliWorkspace ws = new CliWorkspace("walkeeper-many-files-it")) {
+            gcLogs = Files.createDirectories(ws.work().resolve("gc"));
+            try {
+                backUpListRetainAndRestore(ws, count);
+            } finally {
+                printHeldHeap();
+            }
+        }
+    }
+
+    private void backUpListRetainAndRestore(CliWorkspace ws, int count) throws Exception {
+        CliHarness cli = ws.cli();
+        PostgresCluster source = ws.startSource("source");
+        ws.pointAt(source);
+        Path synthetic = source.dataDir().resolve("synthetic");
+        writeFiles(synthetic, count);
+
+        String older = push(cli, ws, source, "backup-push-1");
+        source.execute("CREATE TABLE after_first(id int)");
+        String newer = push(cli, ws, source, "backup-push-2");
+
+        CliHarness.Result list = logged(cli, "backup-list").run("--config", ws.config().toString(), "backup-list", "--json");
+        assertEquals(0, list.exitCode(), list.toString());
+        JsonNode listed = Json.MAPPER.readTree(list.stdout());
+        assertEquals(2, listed.size(), list.stdout());
+        assertTrue(listed.get(1).get("fileCount").asLong() > count, list.stdout());
+
+        CliHarness.Result retain = logged(cli, "delete-retain").run("--config", ws.config().toString(), "delete", "retain", "1",
+                "--confirm");
+        assertEquals(0, retain.exitCode(), retain.toString());
+        assertTrue(Files.notExists(ws.repo().resolve("backups/" + older + ".json")), "the older backup is deleted");
+
+        source.stopImmediate();
+        Path restored = ws.work().resolve("restored");
+        CliHarness.Result fetch = logged(cli, "backup-fetch").run("--config", ws.config().toString(), "backup-fetch",
+                restored.toString(), newer);
+        assertEquals(0, fetch.exitCode(), fetch.toString());
+        assertSameFiles(synthetic, restored.resolve("synthetic"), count);
+    }
+
+    /** Caps the heap of the next command and logs its collections, to print how much heap it kept. */
+    private CliHarness logged(CliHarness cli, String step) {
+        steps.add(step);
+        return cli.env("WALKEEPER_JAVA_OPTS", HEAP + " -Xlog:gc:file=" + gcLogs.resolve(step + ".log"));
+    }
+
+    /** Prints, per command, the most heap a collection left in use: what the command held at its peak. */
+    private void printHeldHeap() throws IOException {
+        for (String step : steps) {
+            Path log = gcLogs.resolve(step + ".log");
+            long peak = 0;
+            if (Files.exists(log)) {
+                Matcher m = AFTER_GC.matcher(Files.readString(log));
+                while (m.find()) {
+                    peak = Math.max(peak, Long.parseLong(m.group(1)));
+                }
+            }
+            System.out.printf("%s: %d MiB in use after its fullest collection (heap cap %s)%n", step, peak, HEAP);
+        }
+    }
+
+    private String push(CliHarness cli, CliWorkspace ws, PostgresCluster source, String step) throws Exception {
+        CliHarness.Result push = logged(cli, step).run("--config", ws.config().toString(), "backup-push", source.dataDir().toString());
+        assertEquals(0, push.exitCode(), push.toString());
+        String[] lines = push.stdout().strip().split("\n");
+        String name = lines[lines.length - 1].strip();
+        assertTrue(name.matches("base_[0-9A-F]{24}"), push.toString());
+        return name;
+    }
+
+    /** Writes {@code count} files of a few bytes each, each naming itself, {@value #PER_DIRECTORY} to a directory. */
+    private static void writeFiles(Path root, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            Path dir = root.resolve(String.format("d%05d", i / PER_DIRECTORY));
+            if (i % PER_DIRECTORY == 0) {
+                Files.createDirectories(dir);
+            }
+            Files.write(dir.resolve(fileName(i)), content(i));
+        }
+    }
+
+    private static String fileName(int i) {
+        return String.format("f%07d", i);
+    }
+
+    private static byte[] content(int i) {
+        return ("file " + i + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Every file is restored with its content, and nothing else is under the restored directory. */
+    private static void assertSameFiles(Path source, Path restored, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            Path dir = String.format("d%05d", i / PER_DIRECTORY).transform(restored::resolve);
+            assertArrayEquals(content(i), Files.readAllBytes(dir.resolve(fileName(i))), "content of " + dir.resolve(fileName(i)));
+        }
+        try (Stream<Path> all = Files.walk(restored)) {
+            assertEquals(count, all.filter(Files::isRegularFile).count(), "files under " + restored);
+        }
+        try (Stream<Path> all = Files.walk(source)) {
+            assertEquals(count, all.filter(Files::isRegularFile).count(), "files under " + source);
+        }
+    }
+}
