@@ -35,9 +35,14 @@ import java.util.Optional;
 public record FileEntry(String path, Type type, long size, int mode, Instant mtime, String part, Storage storage,
                         long entrySize, Instant copiedAt, String sha256, List<Chunk> chunks) {
 
-    /** Copies the list of chunks (a {@code null} chunk, which only a damaged manifest holds, is kept for validation to refuse). */
+    /**
+     * Copies the list of chunks (a {@code null} chunk, which only a damaged manifest holds, is kept
+     * for validation to refuse), and shares one copy of each part's name: thousands of entries
+     * name the same part, and a manifest may list a million.
+     */
     public FileEntry {
         chunks = chunks == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(chunks));
+        part = part == null ? null : part.intern();
     }
 
     /**

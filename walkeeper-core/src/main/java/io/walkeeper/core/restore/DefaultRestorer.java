@@ -111,7 +111,7 @@ public final class DefaultRestorer implements Restorer {
             long filesTotal = manifest.files().stream().filter(f -> !f.isDirectory()).count();
             Counted counted = new Counted();
             try (ProgressTicker ticker = new ProgressTicker("restore", manifest.name(), listener, counted.bytes::get,
-                    bytesTotal, () -> counted.paths.size(), filesTotal)) {
+                    bytesTotal, counted.files::get, filesTotal)) {
                 done = layDown(chain, request, targets, files, counted);
                 ticker.finish();
             }
@@ -278,7 +278,7 @@ public final class DefaultRestorer implements Restorer {
     /** What a restore has written so far, for progress: bytes, and the files opened. */
     private static final class Counted {
         final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.Set<String> paths = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
     }
 
     private LaidDown layDown(List<BackupManifest> chain, RestoreRequest request, RestoreTargets targets,
@@ -300,10 +300,13 @@ public final class DefaultRestorer implements Restorer {
         if (!finalFiles.containsKey(PG_CONTROL)) {
             throw new IntegrityException("Manifest of " + manifest.name() + " lists no global/pg_control");
         }
-        Map<String, Long> sizes = new HashMap<>();
-        finalFiles.forEach((p, f) -> sizes.put(p, f.size()));
-        sizes.remove(PG_CONTROL);
-        FileAssembler assembler = new FileAssembler(sizes, manifest.blockSize(), new FileBlockWriter(targets::resolve, finalFiles::get, files, counted));
+        FileAssembler assembler = new FileAssembler(manifest.blockSize(),
+                new FileBlockWriter(targets::resolve, finalFiles::get, files, counted), counted.files::incrementAndGet);
+        finalFiles.forEach((p, f) -> {
+            if (!PG_CONTROL.equals(p)) {
+                assembler.expect(p, f.size());
+            }
+        });
         BackupManifest.Part controlPart = null;
         for (BackupManifest level : chain) {
             Map<String, Map<String, FileEntry>> byPart = byPart(level);
@@ -330,21 +333,18 @@ public final class DefaultRestorer implements Restorer {
         }
         Path control = targets.resolve(PG_CONTROL);
         Path controlPending = control.resolveSibling("pg_control" + PENDING);
-        FileAssembler controlAssembler = new FileAssembler(Map.of(PG_CONTROL, finalFiles.get(PG_CONTROL).size()),
-                manifest.blockSize(), new FileBlockWriter(p -> controlPending, finalFiles::get, files, counted));
+        FileAssembler controlAssembler = new FileAssembler(manifest.blockSize(),
+                new FileBlockWriter(p -> controlPending, finalFiles::get, files, counted), counted.files::incrementAndGet);
+        controlAssembler.expect(PG_CONTROL, finalFiles.get(PG_CONTROL).size());
         new PartExtractor(repository, RepositoryLayout.backupPrefix(manifest.name()),
                 byPart(manifest).get(controlPart.key()), controlAssembler).extract(controlPart);
         if (!controlAssembler.finish().isEmpty()) {
             throw new IntegrityException("Backup " + manifest.name() + " part " + controlPart.key() + " does not hold global/pg_control");
         }
-        files.awaitSyncs(); // every file on disk before its directories, the recovery files and pg_control
-        long bytes = 0;
-        for (FileEntry f : finalFiles.values()) {
-            Path p = PG_CONTROL.equals(f.path()) ? controlPending : targets.resolve(f.path());
-            Files.setLastModifiedTime(p, FileTime.from(f.mtime()));
-            Files.setPosixFilePermissions(p, Modes.toPermissions(f.mode() & 0750 | 0600));
-            bytes += f.size();
-        }
+        // every file on disk, with the time and mode the backup recorded (set before each sync),
+        // before its directories, the recovery files and pg_control
+        files.awaitSyncs();
+        long bytes = finalFiles.values().stream().mapToLong(FileEntry::size).sum();
 
         files.createDirectories(target.resolve("pg_wal/archive_status"));
         directories.add(target.resolve("pg_wal"));
@@ -444,7 +444,6 @@ public final class DefaultRestorer implements Restorer {
             } catch (IOException e) {
                 throw new TargetWriteException("Cannot create " + p + ": " + e.getMessage(), e);
             }
-            counted.paths.add(path);
             return new Target() {
                 @Override
                 public void write(long position, byte[] data, int offset, int length) throws IOException {

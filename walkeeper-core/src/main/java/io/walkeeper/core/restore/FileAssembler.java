@@ -23,6 +23,7 @@ final class FileAssembler {
 
     private final int blockSize;
     private final BlockWriter writer;
+    private final Runnable firstOpened;
     private final Map<String, State> files = new HashMap<>();
 
     private static final class State {
@@ -49,12 +50,34 @@ final class FileAssembler {
      * @param writer where bytes go
      */
     FileAssembler(Map<String, Long> finalSizes, int blockSize, BlockWriter writer) {
+        this(blockSize, writer, () -> { });
+        finalSizes.forEach(this::expect);
+    }
+
+    /**
+     * Creates an assembler that expects no file yet: {@link #expect} adds them.
+     *
+     * @param blockSize the unit of writes (the cluster's page size)
+     * @param writer where bytes go
+     * @param firstOpened told once per file, when it is first opened, for progress
+     */
+    FileAssembler(int blockSize, BlockWriter writer, Runnable firstOpened) {
         if (blockSize <= 0 || BUFFER % blockSize != 0) {
             throw new IllegalArgumentException("block size " + blockSize + " does not divide " + BUFFER);
         }
         this.blockSize = blockSize;
         this.writer = writer;
-        finalSizes.forEach((path, size) -> files.put(path, new State(size, blockSize)));
+        this.firstOpened = firstOpened;
+    }
+
+    /**
+     * Adds a file the restore must produce; call before any part is applied.
+     *
+     * @param path the path inside the backup
+     * @param size the length the newest backup recorded
+     */
+    void expect(String path, long size) {
+        files.put(path, new State(size, blockSize));
     }
 
     /**
@@ -175,8 +198,13 @@ final class FileAssembler {
 
     private BlockWriter.Target open(String path, State s) throws IOException {
         BlockWriter.Target t = writer.open(path);
+        boolean first;
         synchronized (s) {
+            first = !s.created;
             s.created = true;
+        }
+        if (first) {
+            firstOpened.run();
         }
         return t;
     }
