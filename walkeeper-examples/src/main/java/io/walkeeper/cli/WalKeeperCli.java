@@ -110,6 +110,8 @@ public final class WalKeeperCli implements Callable<Integer> {
         cl.setExecutionExceptionHandler(WalKeeperCli::report);
         try {
             return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            return reportOutOfMemory(err, e);
         } finally {
             out.flush();
             err.flush();
@@ -164,6 +166,11 @@ public final class WalKeeperCli implements Callable<Integer> {
     private static int report(Exception e, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         Logger log = LoggerFactory.getLogger(WalKeeperCli.class);
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return reportOutOfMemory(err, oom);
+            }
+        }
         WalKeeperException known = walKeeperCause(e);
         if (known != null) {
             err.println("ERROR: " + known.getMessage());
@@ -174,6 +181,20 @@ public final class WalKeeperCli implements Callable<Integer> {
         err.println("ERROR: unexpected failure: " + e + " (HINT: set WALKEEPER_LOG_LEVEL=debug for the stack trace)");
         err.flush();
         log.debug("Stack trace of the unexpected failure", e);
+        return ErrorCode.INTERNAL.exitCode();
+    }
+
+    /**
+     * Names the heap that ran out and what to do: a backup or a restore holds its backup's file
+     * list, so a cluster of many files needs a larger heap than the JVM's default.
+     */
+    private static int reportOutOfMemory(PrintWriter err, OutOfMemoryError e) {
+        err.println("ERROR: walkeeper ran out of Java heap (" + e.getMessage() + "; at most "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB). A backup or a restore holds about 600 bytes per "
+                + "file of the cluster. A backup that fails so is not listed (walkeeper "
+                + "delete garbage removes its parts); a restore removes what it wrote (HINT: give the JVM more heap, e.g. WALKEEPER_JAVA_OPTS=-Xmx1g per million files, and run "
+                + "the command again)");
+        err.flush();
         return ErrorCode.INTERNAL.exitCode();
     }
 

@@ -24,10 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is capped at {@value #HEAP}: the files are small and numerous, as in a cluster with a table per
  * customer, so what the heap holds per file is all that counts. CI runs it with
  * {@value #DEFAULT_FILES} files; {@code -Dwalkeeper.manyFiles=1000000} runs it at a million.
+ * A backup and a restore given too small a heap ({@value #STARVED}) say so and what to set, list
+ * no backup and leave no restored file behind.
  */
 class ManyFilesIT {
     private static final String HEAP = "-Xmx256m";
     private static final int DEFAULT_FILES = 100_000;
+    /** Less than a backup or a restore of {@value #DEFAULT_FILES} files holds. */
+    private static final String STARVED = "-Xmx40m";
     private static final int PER_DIRECTORY = 1000;
     /** "24M->11M(256M)" in a unified GC log line: heap before, after, and committed. */
     private static final Pattern AFTER_GC = Pattern.compile("\\d+M->(\\d+)M\\(\\d+M\\)");
@@ -55,6 +59,9 @@ class ManyFilesIT {
         Path synthetic = source.dataDir().resolve("synthetic");
         writeFiles(synthetic, count);
 
+        CliHarness.Result starved = cli.env("WALKEEPER_JAVA_OPTS", STARVED)
+                .run("--config", ws.config().toString(), "backup-push", source.dataDir().toString());
+        assertOutOfHeap(starved);
         String older = push(cli, ws, source, "backup-push-1");
         source.execute("CREATE TABLE after_first(id int)");
         String newer = push(cli, ws, source, "backup-push-2");
@@ -72,10 +79,26 @@ class ManyFilesIT {
 
         source.stopImmediate();
         Path restored = ws.work().resolve("restored");
+        CliHarness.Result starvedFetch = cli.env("WALKEEPER_JAVA_OPTS", STARVED)
+                .run("--config", ws.config().toString(), "backup-fetch", restored.toString(), newer);
+        assertOutOfHeap(starvedFetch);
+        try (Stream<Path> left = Files.exists(restored) ? Files.list(restored) : Stream.empty()) {
+            assertEquals(List.of(), left.toList(), "a restore that ran out of heap removes what it wrote");
+        }
         CliHarness.Result fetch = logged(cli, "backup-fetch").run("--config", ws.config().toString(), "backup-fetch",
                 restored.toString(), newer);
         assertEquals(0, fetch.exitCode(), fetch.toString());
         assertSameFiles(synthetic, restored.resolve("synthetic"), count);
+    }
+
+    /**
+     * A command that ran out of heap says so, how much it had and what to set, and exits 1; the
+     * starved backup is not listed (the test lists exactly the two that follow).
+     */
+    private static void assertOutOfHeap(CliHarness.Result r) {
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("ERROR: walkeeper ran out of Java heap") && r.stderr().contains("WALKEEPER_JAVA_OPTS=-Xmx"),
+                r.toString());
     }
 
     /** Caps the heap of the next command and logs its collections, to print how much heap it kept. */

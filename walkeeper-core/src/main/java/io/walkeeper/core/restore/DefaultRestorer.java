@@ -121,10 +121,15 @@ public final class DefaultRestorer implements Restorer {
             LOG.info("Restored {} files ({} bytes) of {} in {} ms", result.files(), result.bytes(), manifest.name(),
                     result.elapsed().toMillis());
             return result;
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | Error e) {
+            // an Error too (out of memory, most likely): what the restore wrote is removed, so the
+            // target can be restored into again
             files.undo();
             if (e instanceof IOException io) {
                 throw new StorageException("Cannot restore " + manifest.name() + " into " + target + ": " + io.getMessage(), io);
+            }
+            if (e instanceof Error error) {
+                throw error;
             }
             throw (RuntimeException) e;
         }

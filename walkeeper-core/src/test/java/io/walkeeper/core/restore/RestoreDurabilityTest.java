@@ -219,6 +219,26 @@ class RestoreDurabilityTest {
     }
 
     @Test
+    void aRestoreThatRunsOutOfMemoryIsUndone() throws Exception {
+        Repository repo = backupOf(tmp.resolve("data"));
+        Path target = tmp.resolve("restored");
+        RestoreFiles starved = new RestoreFiles() {
+            @Override
+            FileChannel open(Path file) throws IOException {
+                if (file.getFileName().toString().startsWith("pg_control")) { // opened by the restorer's own thread, last
+                    throw new OutOfMemoryError("Java heap space");
+                }
+                return super.open(file);
+            }
+        };
+        assertThrows(OutOfMemoryError.class, () -> new DefaultRestorer(repo, 2, () -> starved).restore(
+                RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p")));
+        assertFalse(Files.exists(target), "the restore removed the directory it had created, data files and all");
+        new DefaultRestorer(repo, 2).restore(RestoreRequest.of(BackupSelector.latest(), target, "fetch %f %p"));
+        assertTrue(Files.exists(target.resolve("global/pg_control")), "the same target can be restored into again");
+    }
+
+    @Test
     void aTargetThatCannotBeWrittenIsNamedAndTheBackupIsNotCalledCorrupt() throws Exception {
         Repository repo = backupOf(tmp.resolve("data"));
         Path target = tmp.resolve("restored");
