@@ -79,6 +79,17 @@ public record BackupManifest(
         List<CorruptPage> corruptPages) {
 
     /**
+     * @return this manifest with an empty file list: what a catalogue entry holds; never restore
+     *     from it
+     */
+    public BackupManifest withoutFiles() {
+        return new BackupManifest(formatVersion, name, kind, parent, timeline, startLsn, stopLsn, startWalSegment,
+                stopWalSegment, startTime, finishTime, pgVersionNum, systemIdentifier, dataChecksums, walSegmentSize,
+                blockSize, permanent, labels, backupLabel, tablespaceMap, tablespaces, compression, dataSize, storedSize,
+                parts, List.of(), statistics, corruptPages);
+    }
+
+    /**
      * Files smaller than this that are stored whole record their content's SHA-256, and a delta
      * stores them again unless their content is unchanged: size and modification time can stay
      * the same across a change ({@code cp -p}, {@code rsync -a}, a clock stepped back).

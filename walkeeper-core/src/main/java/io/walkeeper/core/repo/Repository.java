@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -201,16 +202,17 @@ public final class Repository {
      * @return the manifests
      */
     public List<BackupManifest> manifests() {
-        return readAll(this::readManifest, BackupManifest::finishTime);
+        return readAll(name -> readManifest(name), BackupManifest::finishTime);
     }
 
-    private List<String> manifestNames() {
-        List<String> names = new ArrayList<>();
+    /** The names of the stored manifests, each with its length. */
+    private Map<String, Long> manifestNames() {
+        Map<String, Long> names = new java.util.LinkedHashMap<>();
         try (Stream<BlobInfo> s = store.list(RepositoryLayout.BACKUPS_PREFIX)) {
             s.forEach(b -> {
                 String name = RepositoryLayout.backupNameOfManifest(b.key());
                 if (name != null) {
-                    names.add(name);
+                    names.put(name, b.size());
                 }
             });
         }
@@ -218,21 +220,23 @@ public final class Repository {
     }
 
     /**
-     * Lists the completed backups' manifests without their file lists, oldest first, streaming each
-     * manifest so that memory does not grow with the number of files in a backup. A manifest that
-     * cannot be read is logged and left out, as {@link #manifests()} does.
+     * Lists the completed backups' manifests without their file lists, oldest first: from the
+     * catalogue entry of a large manifest, else by streaming the manifest, so that memory does not
+     * grow with the number of files in a backup. A manifest that cannot be read is logged and left
+     * out, as {@link #manifests()} does.
      *
      * @return the summaries
      */
     public List<ManifestSummary> manifestSummaries() {
-        return readAll(this::readManifestSummary, summary -> summary.header().finishTime());
+        Map<String, Long> sizes = manifestNames();
+        return readAll(name -> readManifestSummary(name, sizes.get(name)), summary -> summary.header().finishTime());
     }
 
     /** Reads every stored manifest with {@code read}, leaving out (and logging) those that cannot be read. */
     private <T> List<T> readAll(java.util.function.Function<String, Optional<T>> read,
             java.util.function.Function<T, java.time.Instant> finishTime) {
         List<T> out = new ArrayList<>();
-        for (String name : manifestNames()) {
+        for (String name : manifestNames().keySet()) {
             try {
                 read.apply(name).ifPresent(out::add);
             } catch (IntegrityException e) {
@@ -251,7 +255,54 @@ public final class Repository {
      * @throws IntegrityException if it exists but cannot be parsed
      */
     public Optional<ManifestSummary> readManifestSummary(String name) {
+        Optional<BlobInfo> manifest = store.head(RepositoryLayout.manifestKey(name));
+        return manifest.isEmpty() ? Optional.empty() : readManifestSummary(name, manifest.get().size());
+    }
+
+    /** As {@link #readManifestSummary(String)}, for a manifest listed with {@code manifestBytes}. */
+    private Optional<ManifestSummary> readManifestSummary(String name, long manifestBytes) {
+        if (manifestBytes >= CatalogueEntry.FROM_MANIFEST_BYTES) {
+            Optional<ManifestSummary> entry = readCatalogueEntry(name, manifestBytes);
+            if (entry.isPresent()) {
+                return entry;
+            }
+        }
         return readStoredManifest(name, ManifestSummary::read);
+    }
+
+    /**
+     * The summary a large manifest's catalogue entry holds, or empty when there is none, it cannot
+     * be read, or it does not match the manifest now stored (then the manifest itself is read).
+     */
+    private Optional<ManifestSummary> readCatalogueEntry(String name, long manifestBytes) {
+        String key = RepositoryLayout.catalogueEntryKey(name);
+        CatalogueEntry entry;
+        try (InputStream in = store.get(key)) {
+            entry = Json.MAPPER.readValue(in, CatalogueEntry.class);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Backup {}: its catalogue entry {} cannot be read ({}); reading its manifest instead", name, key,
+                    e.getMessage());
+            return Optional.empty();
+        }
+        String mismatch = entry.formatVersion() != CatalogueEntry.FORMAT_VERSION ? "format version " + entry.formatVersion()
+                : entry.header() == null || !name.equals(entry.header().name()) ? "another backup's name"
+                : entry.manifestBytes() != manifestBytes ? "a manifest of " + entry.manifestBytes() + " bytes, not "
+                        + manifestBytes
+                : !entry.header().files().isEmpty() ? "a file list" : null;
+        if (mismatch != null) {
+            LOG.warn("Backup {}: its catalogue entry {} holds {}; reading its manifest instead", name, key, mismatch);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ManifestSummary(entry.header().validate(RepositoryLayout.manifestKey(name)),
+                    entry.fileCount()));
+        } catch (RuntimeException e) {
+            LOG.warn("Backup {}: its catalogue entry {} holds an invalid manifest ({}); reading its manifest instead", name,
+                    key, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Parses a manifest's bytes; {@code key} is for messages. */
@@ -315,31 +366,47 @@ public final class Repository {
         String key = RepositoryLayout.manifestKey(manifest.name());
         BlobWriter json = out -> Json.MAPPER.writeValue(new io.walkeeper.core.io.NonClosingOutputStream(out), manifest);
         Optional<io.walkeeper.spi.SupportsSigning> signer = format.signer().filter(io.walkeeper.spi.SupportsSigning::canSign);
-        if (signer.isPresent()) {
-            // the manifest is written twice, once to be signed and once to be stored, never held
-            // whole; both passes must produce the same bytes, or the signature would not match
-            String[] digests = new String[2];
-            byte[] signature;
-            try {
-                signature = signer.get().sign(out -> digests[0] = digestOf(json, out));
-            } catch (IOException e) {
-                throw new IllegalStateException("Cannot serialise the manifest of " + manifest.name(), e);
+        // the manifest is serialised twice, never held whole: first to measure it (and sign it),
+        // then into the store; both passes must produce the same bytes, or the signature and the
+        // catalogue entry would not match what is stored
+        String[] digest = new String[1];
+        long[] length = new long[1];
+        BlobWriter measure = out -> {
+            io.walkeeper.core.io.DigestingOutputStream digesting = new io.walkeeper.core.io.DigestingOutputStream(out);
+            json.writeTo(digesting);
+            digest[0] = digesting.sha256Hex();
+            length[0] = digesting.count();
+        };
+        byte[] signature = null;
+        try {
+            if (signer.isPresent()) {
+                signature = signer.get().sign(measure);
+            } else {
+                measure.writeTo(java.io.OutputStream.nullOutputStream());
             }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot serialise the manifest of " + manifest.name(), e);
+        }
+        if (length[0] >= CatalogueEntry.FROM_MANIFEST_BYTES) {
+            CatalogueEntry entry = new CatalogueEntry(CatalogueEntry.FORMAT_VERSION, length[0], digest[0],
+                    manifest.files().stream().filter(f -> !f.isDirectory()).count(), manifest.withoutFiles());
+            String entryKey = RepositoryLayout.catalogueEntryKey(manifest.name());
+            creating.accept(entryKey);
+            store.create(entryKey, out -> Json.MAPPER.writeValue(new io.walkeeper.core.io.NonClosingOutputStream(out), entry));
+        }
+        if (signature != null) {
+            byte[] signed = signature;
             String sigKey = RepositoryLayout.manifestSignatureKey(manifest.name());
             creating.accept(sigKey);
-            store.create(sigKey, out -> out.write(signature));
-            creating.accept(key);
-            store.create(key, out -> {
-                digests[1] = digestOf(json, out);
-                if (!digests[0].equals(digests[1])) {
-                    throw new IllegalStateException("The manifest of " + manifest.name() + " serialised differently when "
-                            + "stored than when signed; it was not written");
-                }
-            });
-            return;
+            store.create(sigKey, out -> out.write(signed));
         }
         creating.accept(key);
-        store.create(key, json);
+        store.create(key, out -> {
+            if (!digest[0].equals(digestOf(json, out))) {
+                throw new IllegalStateException("The manifest of " + manifest.name() + " serialised differently when "
+                        + "stored than when measured; it was not written");
+            }
+        });
     }
 
     /** Writes {@code content} to {@code out}, returning the hex SHA-256 of what it wrote. */

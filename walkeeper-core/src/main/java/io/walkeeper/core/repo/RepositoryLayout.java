@@ -3,8 +3,9 @@ package io.walkeeper.core.repo;
 /**
  * Where things live in a repository (format version 1): {@code walkeeper.json},
  * {@code wal/<file>[.codec][.cipher]}, {@code backups/<name>/part_NNNN.tar[.codec]},
- * {@code backups/<name>/pg_control.tar[.codec]}, the manifest {@code backups/<name>.json}, and
- * while the backup runs its lease {@code backups/<name>.lease}.
+ * {@code backups/<name>/pg_control.tar[.codec]}, the manifest {@code backups/<name>.json}, for a
+ * large manifest its catalogue entry {@code backups/<name>/catalogue.json}, and while the backup
+ * runs its lease {@code backups/<name>.lease}.
  */
 public final class RepositoryLayout {
     /** The repository format this version writes and reads. */
@@ -64,6 +65,16 @@ public final class RepositoryLayout {
      */
     public static String backupPrefix(String backupName) {
         return BACKUPS_PREFIX + backupName + "/";
+    }
+
+    /**
+     * The key of a backup's catalogue entry, written beside a large manifest ({@link CatalogueEntry}).
+     *
+     * @param backupName a backup name
+     * @return {@code backups/<name>/catalogue.json}
+     */
+    public static String catalogueEntryKey(String backupName) {
+        return backupPrefix(backupName) + "catalogue.json";
     }
 
     /**
