@@ -16,9 +16,10 @@ import java.util.Set;
 /**
  * A backup's manifest without its file list: what listing, choosing LATEST or a delta's parent,
  * retention and the WAL checks need, read from a large manifest's {@link CatalogueEntry}, or else
- * by streaming the manifest so that memory does not grow with the number of files. Each file entry is still read and checked as it streams past (its
- * values, its path, that it names a listed part) and counted; only the check that no path appears
- * twice, which needs every path at once, is left to the full read a restore or a verification does.
+ * by streaming the manifest so that memory does not grow with the number of files. Each file
+ * entry is still read and checked as it streams past (its values, its path, that it names a
+ * listed part) and counted; only the check that no path appears twice, which needs every path at
+ * once, is left to the full read a restore or a verification does.
  *
  * @param header the manifest with an empty file list; never restore from it
  * @param fileCount the regular files the manifest lists

@@ -202,7 +202,7 @@ public final class Repository {
      * @return the manifests
      */
     public List<BackupManifest> manifests() {
-        return readAll(name -> readManifest(name), BackupManifest::finishTime);
+        return readAll((name, manifestBytes) -> readManifest(name), BackupManifest::finishTime);
     }
 
     /** The names of the stored manifests, each with its length. */
@@ -228,17 +228,20 @@ public final class Repository {
      * @return the summaries
      */
     public List<ManifestSummary> manifestSummaries() {
-        Map<String, Long> sizes = manifestNames();
-        return readAll(name -> readManifestSummary(name, sizes.get(name)), summary -> summary.header().finishTime());
+        return readAll(this::readManifestSummary, summary -> summary.header().finishTime());
     }
 
-    /** Reads every stored manifest with {@code read}, leaving out (and logging) those that cannot be read. */
-    private <T> List<T> readAll(java.util.function.Function<String, Optional<T>> read,
+    /**
+     * Reads every stored manifest with {@code read}, given its name and listed length, leaving out
+     * (and logging) those that cannot be read. The backups are listed once.
+     */
+    private <T> List<T> readAll(java.util.function.BiFunction<String, Long, Optional<T>> read,
             java.util.function.Function<T, java.time.Instant> finishTime) {
         List<T> out = new ArrayList<>();
-        for (String name : manifestNames().keySet()) {
+        for (Map.Entry<String, Long> manifest : manifestNames().entrySet()) {
+            String name = manifest.getKey();
             try {
-                read.apply(name).ifPresent(out::add);
+                read.apply(name, manifest.getValue()).ifPresent(out::add);
             } catch (IntegrityException e) {
                 LOG.warn("Skipping backup {}: {}", name, e.getMessage());
             }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +75,12 @@ class CatalogueEntryTest {
         return store.count(BlobOperation.GET, key::equals);
     }
 
+    private byte[] stored(String key) throws IOException {
+        try (InputStream in = repo.store().get(key)) {
+            return in.readAllBytes();
+        }
+    }
+
     private static ManifestSummary streamed(Repository repo, String name) throws IOException {
         try (InputStream in = repo.store().get(RepositoryLayout.manifestKey(name))) {
             return ManifestSummary.read(in, name);
@@ -102,14 +107,8 @@ class CatalogueEntryTest {
 
     @Test
     void theEntryRecordsTheStoredManifestsLengthAndHash() throws IOException {
-        byte[] manifest;
-        try (InputStream in = repo.store().get(RepositoryLayout.manifestKey(LARGE))) {
-            manifest = in.readAllBytes();
-        }
-        CatalogueEntry entry;
-        try (InputStream in = repo.store().get(RepositoryLayout.catalogueEntryKey(LARGE))) {
-            entry = Json.MAPPER.readValue(in, CatalogueEntry.class);
-        }
+        byte[] manifest = stored(RepositoryLayout.manifestKey(LARGE));
+        CatalogueEntry entry = Json.MAPPER.readValue(stored(RepositoryLayout.catalogueEntryKey(LARGE)), CatalogueEntry.class);
         assertEquals(manifest.length, entry.manifestBytes());
         assertEquals(java.util.HexFormat.of().formatHex(sha256(manifest)), entry.manifestSha256());
     }
@@ -125,10 +124,7 @@ class CatalogueEntryTest {
     @Test
     void aTruncatedManifestIsReadAndRefusedDespiteItsEntry() throws IOException {
         String key = RepositoryLayout.manifestKey(LARGE);
-        byte[] manifest;
-        try (InputStream in = repo.store().get(key)) {
-            manifest = in.readAllBytes();
-        }
+        byte[] manifest = stored(key);
         store.delegate().put(key, out -> out.write(manifest, 0, manifest.length - 100));
         store.clearCalls();
 
@@ -158,11 +154,7 @@ class CatalogueEntryTest {
     @Test
     void anEntryOfAnotherBackupIsNotTrusted() throws IOException {
         String entryKey = RepositoryLayout.catalogueEntryKey(LARGE);
-        byte[] entry;
-        try (InputStream in = repo.store().get(entryKey)) {
-            entry = in.readAllBytes();
-        }
-        ObjectNode other = (ObjectNode) Json.MAPPER.readTree(new ByteArrayInputStream(entry));
+        ObjectNode other = (ObjectNode) Json.MAPPER.readTree(stored(entryKey));
         ((ObjectNode) other.get("header")).put("name", SMALL);
         store.delegate().put(entryKey, out -> out.write(Json.MAPPER.writeValueAsBytes(other)));
         store.clearCalls();
