@@ -176,11 +176,19 @@ class JavaApiRoundTripIT {
             }
         }
 
+        /**
+         * Lets a push under way finish before the thread ends. Interrupting it mid-push made the
+         * file store's channel throw ClosedByInterruptException, reported here as a failed push.
+         */
         @Override
         public void close() throws InterruptedException {
             running.set(false);
-            thread.interrupt();
-            thread.join(5000);
+            thread.join(60_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(5000);
+                throw new AssertionError("the staged WAL pusher did not stop within 60 s");
+            }
             if (failure != null) {
                 throw new AssertionError("pushing staged WAL failed", failure);
             }
