@@ -147,22 +147,28 @@ class ArchiveBackupPitrIT {
         verifyRestore("xid", 300, "--recovery-target-xid", targetXid);
     }
 
+    /** With prefetching off, so that every segment recovery asks for is a wal-fetch of its own. */
     @Test
     void recoversToAnLsn() throws Exception {
-        verifyRestore("lsn", 400, "--recovery-target-lsn", targetLsn);
+        verifyRestore("lsn", 400, ws.configWith("walkeeper-no-prefetch.json", Map.of("WALKEEPER_PREFETCH", "0")),
+                "--recovery-target-lsn", targetLsn);
     }
 
     private void verifyRestore(String label, int expectedUpTo, String... targetArgs) throws Exception {
+        verifyRestore(label, expectedUpTo, config, targetArgs);
+    }
+
+    private void verifyRestore(String label, int expectedUpTo, Path configFile, String... targetArgs) throws Exception {
         Path dest = work.resolve("restore-" + label);
         Path tablespace = work.resolve("ts-" + label);
-        String[] args = Stream.concat(Stream.of("--config", config.toString(), "backup-fetch", dest.toString(), "LATEST",
+        String[] args = Stream.concat(Stream.of("--config", configFile.toString(), "backup-fetch", dest.toString(), "LATEST",
                 "--recovery-target-action", "promote", "--tablespace-mapping", tablespaceOid + "=" + tablespace),
                 Stream.of(targetArgs)).toArray(String[]::new);
         CliHarness.Result fetch = cli.run(args);
         assertEquals(0, fetch.exitCode(), fetch.toString());
         assertTrue(Files.exists(dest.resolve("recovery.signal")), "recovery.signal written");
         String auto = Files.readString(dest.resolve("postgresql.auto.conf"));
-        assertTrue(auto.contains("restore_command = '"), auto);
+        assertTrue(auto.contains("restore_command = '") && auto.contains(configFile.toString()), auto);
         // keep the restored server from archiving a new timeline into the repository the other restores read
         Files.writeString(dest.resolve("postgresql.auto.conf"), "archive_mode = off\n", StandardCharsets.UTF_8,
                 StandardOpenOption.APPEND);

@@ -27,6 +27,8 @@ final class CliWorkspace implements AutoCloseable {
     private final Path repo;
     private final Path config;
     private final List<PostgresCluster> clusters = new ArrayList<>();
+    /** The keys of {@link #config()}, in the order written. */
+    private final Map<String, Object> keys = new LinkedHashMap<>();
 
     /** A workspace whose configuration names only the repository. */
     CliWorkspace(String prefix) throws IOException {
@@ -45,11 +47,9 @@ final class CliWorkspace implements AutoCloseable {
             cli = new CliHarness(work.resolve("cli"));
             repo = Files.createDirectories(work.resolve("repo"));
             config = work.resolve("walkeeper.json");
-            Map<String, Object> keys = new LinkedHashMap<>();
             keys.put("WALKEEPER_STORAGE", "file://" + repo);
             keys.putAll(settings);
-            Files.writeString(config, new ObjectMapper().writeValueAsString(keys) + "\n");
-            Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+            writeConfig(config, keys);
         } catch (IOException | RuntimeException | Error e) {
             ArchiveBackupPitrIT.deleteTree(work);
             throw e;
@@ -74,6 +74,26 @@ final class CliWorkspace implements AutoCloseable {
     /** @return the configuration file, for {@code --config} */
     Path config() {
         return config;
+    }
+
+    /**
+     * Writes a second configuration file: this workspace's keys with some added or replaced.
+     *
+     * @param name the file's name in the work directory
+     * @param changes the keys to add or replace
+     * @return the file
+     */
+    Path configWith(String name, Map<String, ?> changes) throws IOException {
+        Map<String, Object> changed = new LinkedHashMap<>(keys);
+        changed.putAll(changes);
+        return writeConfig(work.resolve(name), changed);
+    }
+
+    private static Path writeConfig(Path file, Map<String, Object> keys) throws IOException {
+        Files.writeString(file, new ObjectMapper().writeValueAsString(keys) + "\n");
+        // readable by PostgreSQL's user, whose archive_command and restore_command name it
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
     }
 
     /** @return the {@code archive_command} that pushes each segment into the repository through the CLI */

@@ -45,7 +45,7 @@ class PgVersionMatrixIT {
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {12, 13, 14, 15, 16, 17})
     void archiveBackupAndRecoverToARestorePoint(int major) throws Exception {
-        Path bin = TestBinaries.forMajor(major, work);
+        Path bin = TestBinaries.forMajor(major);
         Path base = Files.createDirectories(work.resolve("v" + major));
         Path repo = Files.createDirectories(base.resolve("repo"));
         Path config = base.resolve("walkeeper.json");

@@ -53,7 +53,7 @@ class StandbyBackupIT {
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {12, 17})
     void backupOfAStreamingStandbyRestoresAsAPrimaryOrAsAStandby(int major) throws Exception {
-        Path bin = TestBinaries.forMajor(major, work);
+        Path bin = TestBinaries.forMajor(major);
         Path repo = ws.repo();
         Path config = ws.config();
         String archiveCommand = ws.archiveCommand();

@@ -4,7 +4,7 @@ import io.walkeeper.pgfixture.PostgresCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,11 +61,20 @@ class TimelinesIT {
         ws.close();
     }
 
+    /**
+     * The majors to run: 17, or those listed in {@code -Dwalkeeper.timelines.majors} (e.g.
+     * {@code 12,17}). PgVersionMatrixIT archives, backs up and recovers on every major in each build.
+     */
+    static IntStream majors() {
+        return Arrays.stream(System.getProperty("walkeeper.timelines.majors", "17").split(","))
+                .mapToInt(m -> Integer.parseInt(m.trim()));
+    }
+
     @ParameterizedTest(name = "PostgreSQL {0}")
-    @ValueSource(ints = {12, 17})
+    @MethodSource("majors")
     void restoresAlongEitherTimeline(int major) throws Exception {
         long started = System.nanoTime();
-        Path bin = TestBinaries.forMajor(major, work);
+        Path bin = TestBinaries.forMajor(major);
         Path repo = ws.repo();
         Path config = ws.config();
         String archiveCommand = ws.archiveCommand();

@@ -27,7 +27,7 @@ class WalSummaryDeltaIT {
     void deltasReadOnlyTheBlocksTheWalSummariesNameAndTheChainRecovers() throws Exception {
         try (CliWorkspace ws = new CliWorkspace("walkeeper-summary-it",
                 Map.of("WALKEEPER_COMPRESSION", "lz4", "WALKEEPER_DELTA_MAX_STEPS", "3"))) {
-            Path bin = TestBinaries.forMajor(17, ws.work());
+            Path bin = TestBinaries.forMajor(17);
             Path repo = ws.repo();
             Path config = ws.config();
             CliHarness cli = ws.cli();
