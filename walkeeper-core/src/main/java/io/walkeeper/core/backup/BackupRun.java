@@ -18,6 +18,7 @@ import io.walkeeper.core.pg.ChangedBlocks;
 import io.walkeeper.core.repo.BackupLease;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.FileEntry;
+import io.walkeeper.core.repo.FileListSpill;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 import org.slf4j.Logger;
@@ -132,8 +133,9 @@ final class BackupRun {
                 b.cluster().checksums(), b.start().value(), b.startTime(), request.failOnCorruptPage(),
                 parent == null ? null : filesByPath(parent), parent == null ? 0 : parent.startLsn().value(),
                 parent == null ? null : parent.startTime(), changedBlocks(b));
-        try {
-            Copied copied = copy(name, b, context);
+        // the new backup's file list waits on disk, not on the heap, until the manifest is written
+        try (FileListSpill files = FileListSpill.create()) {
+            Copied copied = copy(name, b, context, files);
             Stopped stopped = stopAndWaitForWal(b);
             return commit(name, b, copied, stopped, context);
         } catch (RuntimeException | IOException e) {
@@ -162,33 +164,31 @@ final class BackupRun {
     }
 
     /** Streams the data directory into parts, {@code pg_control} in a part of its own, written last. */
-    Copied copy(String name, Started b, BackupContext context) throws IOException {
+    Copied copy(String name, Started b, BackupContext context, FileListSpill files) throws IOException {
         Path dataDir = b.cluster().dataDir();
         String prefix = RepositoryLayout.backupPrefix(name);
         DataDirectoryWalker.Result walk = new DataDirectoryWalker(dataDir, b.cluster().version() / 10000,
                 b.cluster().extraExcluded()).walk();
-        List<FileEntry> files = new ArrayList<>();
         walk.entries().stream().filter(SourceFile::directory).forEach(d -> files.add(
                 FileEntry.directory(d.archivePath(), d.mode(), d.mtime())));
         List<SourceFile> sources = walk.entries().stream().filter(f -> !f.directory()).toList();
         long bytesTotal = sources.stream().mapToLong(SourceFile::size).sum() + walk.pgControl().size();
-        PartUploads.Result written;
-        PartWriter.Written control;
+        List<BackupManifest.Part> parts;
         try (ProgressTicker ticker = new ProgressTicker("backup", name, listener,
                 () -> context.bytesRead.get() + context.bytesUnread.get(), bytesTotal,
                 () -> context.filesWhole.get() + context.filesDelta.get() + context.filesUnchanged.get(), sources.size() + 1)) {
-            written = new PartUploads(repository, settings).write(prefix, walk.entries(), context);
-            control = new PartWriter(repository, prefix, context).write("pg_control", List.of(walk.pgControl()));
-            if (control.files().isEmpty()) {
-                throw new PostgresException("global/pg_control vanished from " + dataDir + " during the backup");
+            parts = new ArrayList<>(new PartUploads(repository, settings).write(prefix, walk.entries(), context, files));
+            try (PartWriter.Written control = new PartWriter(repository, prefix, context).write("pg_control",
+                    List.of(walk.pgControl()))) {
+                if (control.files().isEmpty()) {
+                    throw new PostgresException("global/pg_control vanished from " + dataDir + " during the backup");
+                }
+                parts.add(control.part());
+                control.files().forEach(files::add);
             }
             ticker.finish();
         }
-        List<BackupManifest.Part> parts = new ArrayList<>(written.parts());
-        files.addAll(written.files());
-        parts.add(control.part());
-        files.addAll(control.files());
-        return new Copied(parts, files, walk.tablespaces());
+        return new Copied(parts, files.entries(), walk.tablespaces());
     }
 
     /** Stops the backup and waits until every WAL segment from its start to its stop is archived. */
@@ -258,7 +258,7 @@ final class BackupRun {
         LOG.info("Backup {} completed ({}{}): {} files ({} whole, {} as changed pages, {} unchanged of which {} not read), "
                 + "{} bytes read, {} bytes not read, {} pages scanned, {} pages stored, {} bytes stored in {} parts",
                 manifest.name(), manifest.kind(), manifest.parent() == null ? "" : " of " + manifest.parent(),
-                manifest.files().stream().filter(f -> !f.isDirectory()).count(), st.filesStoredWhole(),
+                FileListSpill.regularFiles(manifest.files()), st.filesStoredWhole(),
                 st.filesStoredAsDelta(), st.filesSkippedUnchanged(), st.filesSkippedUnread(), st.bytesRead(),
                 st.bytesSkippedUnread(), st.pagesScanned(), st.pagesStored(), st.bytesStored(), manifest.parts().size());
         if (!manifest.corruptPages().isEmpty()) {

@@ -132,23 +132,23 @@ public final class DataDirectoryWalker {
                     Path location = p.getParent().resolve(target).normalize();
                     tablespaces.add(new BackupManifest.Tablespace(name, location.toString()));
                     PosixFileAttributes targetAttrs = Files.readAttributes(location, PosixFileAttributes.class);
-                    out.add(dir(childRel, location, targetAttrs));
+                    out.add(dir(childRel, targetAttrs));
                     walkTablespace(location, childRel, out, tablespaces);
                 } else if (rel.isEmpty() && EXCLUDE_DIR_CONTENTS.contains(name) && Files.isDirectory(p)) {
-                    out.add(dir(childRel, p, Files.readAttributes(p, PosixFileAttributes.class)));
+                    out.add(dir(childRel, Files.readAttributes(p, PosixFileAttributes.class)));
                 } else {
                     LOG.warn("Skipping symbolic link {} in the data directory (only pg_wal and pg_tblspc/<oid> links are backed up)", childRel);
                 }
                 continue;
             }
             if (attrs.isDirectory()) {
-                out.add(dir(childRel, p, attrs));
+                out.add(dir(childRel, attrs));
                 if ((rel.isEmpty() && EXCLUDE_DIR_CONTENTS.contains(name)) || extraExcludedDirs.contains(childRel)) {
                     continue;
                 }
                 walkDir(p, childRel, out, tablespaces);
             } else if (attrs.isRegularFile()) {
-                out.add(new SourceFile(childRel, p, attrs.size(), mode(attrs), attrs.lastModifiedTime().toInstant(), false));
+                out.add(new SourceFile(childRel, dataDir, attrs.size(), mode(attrs), attrs.lastModifiedTime().toInstant(), false));
             } else {
                 LOG.warn("Skipping {}: not a regular file or directory", childRel);
             }
@@ -164,15 +164,15 @@ public final class DataDirectoryWalker {
             for (Path v : versionDirs) {
                 String childRel = rel + "/" + v.getFileName();
                 if (Files.isDirectory(v, LinkOption.NOFOLLOW_LINKS)) {
-                    out.add(dir(childRel, v, Files.readAttributes(v, PosixFileAttributes.class)));
+                    out.add(dir(childRel, Files.readAttributes(v, PosixFileAttributes.class)));
                     walkDir(v, childRel, out, ts);
                 }
             }
         }
     }
 
-    private static SourceFile dir(String rel, Path p, PosixFileAttributes a) {
-        return new SourceFile(rel, p, 0, mode(a), a.lastModifiedTime().toInstant(), true);
+    private SourceFile dir(String rel, PosixFileAttributes a) {
+        return new SourceFile(rel, dataDir, 0, mode(a), a.lastModifiedTime().toInstant(), true);
     }
 
     private static Set<String> unloggedRelations(Set<String> names) {

@@ -2,11 +2,12 @@ package io.walkeeper.core.backup;
 
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
-import io.walkeeper.core.repo.FileEntry;
+import io.walkeeper.core.repo.FileListSpill;
 import io.walkeeper.core.repo.Repository;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,10 +32,6 @@ final class PartUploads {
     PartUploads(Repository repository, BackupSettings settings) {
         this.repository = repository;
         this.settings = settings;
-    }
-
-    /** What the parts hold, in part order. */
-    record Result(List<BackupManifest.Part> parts, List<FileEntry> files) {
     }
 
     /**
@@ -93,18 +90,22 @@ final class PartUploads {
         return plan;
     }
 
-    Result write(String prefix, List<SourceFile> entries, BackupContext context) {
+    /**
+     * Writes the parts and adds what they hold to {@code files}, in part order.
+     *
+     * @return the parts, in order
+     */
+    List<BackupManifest.Part> write(String prefix, List<SourceFile> entries, BackupContext context, FileListSpill files) {
         // a file the parent holds goes through the delta rules (changed pages, or unchanged), whole
         Predicate<SourceFile> chunkable = f -> !context.delta() || context.parentFiles.get(f.archivePath()) == null
                 || context.parentFiles.get(f.archivePath()).isDirectory();
         long threshold = settings.partSizeThreshold();
         List<Planned> plan = plan(entries, threshold, chunkSize(threshold), chunkable);
         List<BackupManifest.Part> parts = new ArrayList<>();
-        List<FileEntry> files = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.concurrency(), Math.max(1, plan.size())),
                 Workers.named("walkeeper-backup-part"));
+        List<Future<PartWriter.Written>> futures = new ArrayList<>();
         try {
-            List<Future<PartWriter.Written>> futures = new ArrayList<>();
             for (int i = 0; i < plan.size(); i++) {
                 String partName = String.format("part_%04d", i + 1);
                 Planned p = plan.get(i);
@@ -113,29 +114,28 @@ final class PartUploads {
                         : new PartWriter(repository, prefix, context).writeChunk(partName, p.chunkOf(), p.offset(), p.length())));
             }
             for (Future<PartWriter.Written> f : futures) {
-                PartWriter.Written w = Workers.await(f, "Writing a backup part", "no manifest was written");
-                parts.add(w.part());
-                for (FileEntry e : w.files()) {
-                    addJoiningChunks(files, e);
+                try (PartWriter.Written w = Workers.await(f, "Writing a backup part", "no manifest was written")) {
+                    parts.add(w.part());
+                    w.files().forEach(files::add);
                 }
             }
         } finally {
             Workers.stopAndWait(pool);
+            closeUnread(futures);
         }
-        return new Result(parts, files);
+        return parts;
     }
 
-    /** Adds an entry; the next chunk of the file the last entry holds is joined to that entry. */
-    private static void addJoiningChunks(List<FileEntry> files, FileEntry e) {
-        FileEntry last = files.isEmpty() ? null : files.get(files.size() - 1);
-        if (e.chunks() == null || last == null || last.chunks() == null || !last.path().equals(e.path())) {
-            files.add(e);
-            return;
+    /** After a failure: removes the file lists of the parts that were written but not read. */
+    private static void closeUnread(List<Future<PartWriter.Written>> futures) {
+        for (Future<PartWriter.Written> f : futures) {
+            if (f.isDone() && !f.isCancelled()) {
+                try {
+                    f.get().close();
+                } catch (ExecutionException | InterruptedException failedOrRead) {
+                    // a part that failed holds no list; one read already had its list closed
+                }
+            }
         }
-        List<FileEntry.Chunk> chunks = new ArrayList<>(last.chunks());
-        chunks.addAll(e.chunks());
-        files.set(files.size() - 1, FileEntry.file(last.path()).size(last.size()).mode(last.mode()).mtime(last.mtime())
-                .part(last.part()).storage(last.storage()).entrySize(last.entrySize()).copiedAt(last.copiedAt())
-                .sha256(last.sha256()).chunks(chunks).build());
     }
 }

@@ -8,8 +8,9 @@ import io.walkeeper.core.page.Pages;
 import io.walkeeper.core.page.RelationFile;
 import io.walkeeper.core.pg.ChangedBlocks;
 import io.walkeeper.core.repo.BackupManifest;
-import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.DeltaFile;
+import io.walkeeper.core.repo.FileEntry;
+import io.walkeeper.core.repo.FileListSpill;
 import io.walkeeper.core.repo.Repository;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -32,6 +33,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Streams a list of files into one tar part, compressed (and encrypted) on the way, straight into
@@ -78,10 +80,20 @@ final class PartWriter {
      * What one part holds.
      *
      * @param part the manifest entry of the part
-     * @param files the files of this part's share of the walk (vanished ones are missing,
-     *     unchanged ones have no part)
+     * @param spill the files of this part's share of the walk (vanished ones are missing,
+     *     unchanged ones have no part), kept on disk: a part of small files may hold half a
+     *     million of them; closing removes them
      */
-    record Written(BackupManifest.Part part, List<FileEntry> files) {
+    record Written(BackupManifest.Part part, FileListSpill spill) implements AutoCloseable {
+        /** @return the files, read back from disk as they are iterated */
+        List<FileEntry> files() {
+            return spill.entries();
+        }
+
+        @Override
+        public void close() {
+            spill.close();
+        }
     }
 
     /** Figures of one attempt at writing a part, added to the context once the part is stored. */
@@ -98,15 +110,13 @@ final class PartWriter {
     }
 
     Written write(String partBaseName, List<SourceFile> files) {
-        return write(partBaseName, copy -> {
-            List<FileEntry> entries = new ArrayList<>();
+        return write(partBaseName, (copy, entries) -> {
             for (SourceFile f : files) {
                 FileEntry e = copy.store(f);
                 if (e != null) {
-                    entries.add(e);
+                    entries.accept(e);
                 }
             }
-            return entries;
         });
     }
 
@@ -116,39 +126,31 @@ final class PartWriter {
      * are joined into one entry when every part is stored.
      */
     Written writeChunk(String partBaseName, SourceFile file, long offset, long length) {
-        return write(partBaseName, copy -> List.of(copy.storeChunk(file, offset, length)));
+        return write(partBaseName, (copy, entries) -> entries.accept(copy.storeChunk(file, offset, length)));
     }
 
     /** What goes into one part's tar stream; run again from the start when the upload is retried. */
     @FunctionalInterface
     private interface Body {
-        List<FileEntry> copy(FileCopy copy) throws IOException;
+        void copy(FileCopy copy, Consumer<FileEntry> entries) throws IOException;
     }
 
     private Written write(String partBaseName, Body body) {
         String key = repository.format().keyFor(partBaseName + ".tar");
-        List<FileEntry> entries = new ArrayList<>();
+        FileListSpill[] spill = new FileListSpill[1];
+        int[] stored = new int[1];
         long[] sizes = new long[2];
         String[] sha = new String[1];
         Figures[] figures = new Figures[1];
         context.creating(backupPrefix + key);
-        repository.store().create(backupPrefix + key, raw -> {
-            entries.clear();
-            Figures fig = new Figures();
-            figures[0] = fig;
-            DigestingOutputStream digest = new DigestingOutputStream(new NonClosingOutputStream(raw));
-            OutputStream encoded = repository.format().encode(digest);
-            CountingStream counting = new CountingStream(new BufferedOutputStream(encoded, BUFFER));
-            try (TarArchiveOutputStream tar = new TarArchiveOutputStream(counting)) {
-                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-                entries.addAll(body.copy(new FileCopy(tar, key, fig)));
-                tar.finish();
+        try {
+            repository.store().create(backupPrefix + key, raw -> writeTar(raw, key, body, spill, stored, sizes, sha, figures));
+        } catch (RuntimeException | Error e) {
+            if (spill[0] != null) {
+                spill[0].close();
             }
-            sizes[0] = counting.count;
-            sizes[1] = digest.count();
-            sha[0] = digest.sha256Hex();
-        });
+            throw e;
+        }
         Figures fig = figures[0];
         context.bytesRead.addAndGet(fig.bytesRead);
         context.pagesScanned.addAndGet(fig.pagesScanned);
@@ -159,9 +161,38 @@ final class PartWriter {
         context.filesUnread.addAndGet(fig.unread);
         context.bytesUnread.addAndGet(fig.unreadBytes);
         fig.corrupt.forEach(context::corruptPage);
-        int stored = (int) entries.stream().filter(e -> e.part() != null).count();
-        LOG.debug("Stored part {} ({} files, {} bytes of tar, {} bytes stored)", key, stored, sizes[0], sizes[1]);
-        return new Written(new BackupManifest.Part(key, sizes[1], sha[0], sizes[0], stored), List.copyOf(entries));
+        LOG.debug("Stored part {} ({} files, {} bytes of tar, {} bytes stored)", key, stored[0], sizes[0], sizes[1]);
+        return new Written(new BackupManifest.Part(key, sizes[1], sha[0], sizes[0], stored[0]), spill[0]);
+    }
+
+    /** One attempt at the part's tar stream; a retried upload starts its file list again. */
+    private void writeTar(OutputStream raw, String key, Body body, FileListSpill[] spill, int[] stored, long[] sizes,
+                          String[] sha, Figures[] figures) throws IOException {
+        if (spill[0] != null) {
+            spill[0].close();
+        }
+        FileListSpill entries = FileListSpill.create();
+        spill[0] = entries;
+        stored[0] = 0;
+        Figures fig = new Figures();
+        figures[0] = fig;
+        DigestingOutputStream digest = new DigestingOutputStream(new NonClosingOutputStream(raw));
+        OutputStream encoded = repository.format().encode(digest);
+        CountingStream counting = new CountingStream(new BufferedOutputStream(encoded, BUFFER));
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(counting)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            body.copy(new FileCopy(tar, key, fig), e -> {
+                entries.add(e);
+                if (e.part() != null) {
+                    stored[0]++;
+                }
+            });
+            tar.finish();
+        }
+        sizes[0] = counting.count;
+        sizes[1] = digest.count();
+        sha[0] = digest.sha256Hex();
     }
 
     /** Stores files into one tar stream. */

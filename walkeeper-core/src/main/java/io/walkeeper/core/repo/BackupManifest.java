@@ -246,7 +246,7 @@ public record BackupManifest(
      * @return the backup info
      */
     public BackupInfo toInfo() {
-        return toInfo(files.stream().filter(f -> !f.isDirectory()).count());
+        return toInfo(FileListSpill.regularFiles(files));
     }
 
     /**

@@ -309,7 +309,7 @@ public final class BackupManifestBuilder {
      * @return the manifest
      */
     public BackupManifest build() {
-        boolean chunked = files != null && files.stream().anyMatch(f -> f != null && f.chunks() != null);
+        boolean chunked = files != null && FileListSpill.anyChunked(files);
         int version = chunked && formatVersion == RepositoryLayout.FORMAT_VERSION
                 ? RepositoryLayout.CHUNKED_FORMAT_VERSION : formatVersion;
         return new BackupManifest(version, name, kind, parent, timeline, startLsn, stopLsn, startWalSegment,

@@ -392,7 +392,7 @@ public final class Repository {
         }
         if (length[0] >= CatalogueEntry.FROM_MANIFEST_BYTES) {
             CatalogueEntry entry = new CatalogueEntry(CatalogueEntry.FORMAT_VERSION, length[0], digest[0],
-                    manifest.files().stream().filter(f -> !f.isDirectory()).count(), manifest.withoutFiles());
+                    FileListSpill.regularFiles(manifest.files()), manifest.withoutFiles());
             String entryKey = RepositoryLayout.catalogueEntryKey(manifest.name());
             creating.accept(entryKey);
             store.create(entryKey, out -> Json.MAPPER.writeValue(new io.walkeeper.core.io.NonClosingOutputStream(out), entry));

@@ -8,9 +8,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +30,9 @@ import java.util.concurrent.Future;
  */
 public final class WalPushAhead {
     private static final Logger LOG = LoggerFactory.getLogger(WalPushAhead.class);
+
+    /** How old a marker's temporary file must be to count as left by a killed push. */
+    static final Duration STALE_TEMPORARY = Duration.ofMinutes(1);
 
     private final WalArchiver archiver;
     private final int concurrency;
@@ -53,6 +59,7 @@ public final class WalPushAhead {
      * @return the names pushed
      */
     public List<String> pushReady(Path walDirectory, String current, int max, Path markerDirectory) {
+        removeStaleTemporaries(markerDirectory);
         List<String> ready = readyFiles(walDirectory, current, max, markerDirectory);
         if (ready.isEmpty()) {
             return List.of();
@@ -104,6 +111,31 @@ public final class WalPushAhead {
             return List.of();
         }
         return out.size() > max ? out.subList(0, max) : out;
+    }
+
+    /**
+     * Removes the temporary files of markers that a push killed between writing and renaming
+     * left behind: the launcher never reads them, but nothing else would remove them. One younger
+     * than {@link #STALE_TEMPORARY} may be another push's, being written, and is left.
+     */
+    private static void removeStaleTemporaries(Path markers) {
+        if (!Files.isDirectory(markers)) {
+            return;
+        }
+        Instant staleBefore = Instant.now().minus(STALE_TEMPORARY);
+        try (DirectoryStream<Path> temporaries = Files.newDirectoryStream(markers, ".*.tmp")) {
+            for (Path tmp : temporaries) {
+                try {
+                    if (Files.getLastModifiedTime(tmp).toInstant().isBefore(staleBefore)) {
+                        Files.deleteIfExists(tmp);
+                    }
+                } catch (IOException gone) {
+                    // removed by another push meanwhile
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("Cannot list {}: {}", markers, e.getMessage());
+        }
     }
 
     static void mark(Path markers, String name) throws IOException {

@@ -220,9 +220,9 @@ class ChunkedPartsTest {
         long chunk = PartUploads.chunkSize(3 * MIB + 5);
         assertEquals(3 * MIB, chunk);
         assertEquals(PartUploads.MAX_CHUNK, PartUploads.chunkSize(1L << 40));
-        SourceFile exact = new SourceFile("a", Path.of("a"), chunk, 0600, T0, false);
-        SourceFile over = new SourceFile("b", Path.of("b"), 2 * chunk + 1, 0600, T0, false);
-        SourceFile held = new SourceFile("c", Path.of("c"), 5 * chunk, 0600, T0, false);
+        SourceFile exact = new SourceFile("a", Path.of("."), chunk, 0600, T0, false);
+        SourceFile over = new SourceFile("b", Path.of("."), 2 * chunk + 1, 0600, T0, false);
+        SourceFile held = new SourceFile("c", Path.of("."), 5 * chunk, 0600, T0, false);
         List<PartUploads.Planned> plan = PartUploads.plan(List.of(exact, over, held), chunk, chunk, f -> !f.archivePath().equals("c"));
         // the chunks are parts of their own; small files keep filling the group they were in
         assertEquals(List.of(0L, chunk, 2 * chunk), plan.subList(0, 3).stream().map(PartUploads.Planned::offset).toList());

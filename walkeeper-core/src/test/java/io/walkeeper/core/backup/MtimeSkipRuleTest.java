@@ -17,7 +17,7 @@ class MtimeSkipRuleTest {
     private static final long SIZE = 40 * 8192;
 
     private static SourceFile file(long size, Instant mtime) {
-        return new SourceFile("base/5/16384", Path.of("/nonexistent/16384"), size, 0600, mtime, false);
+        return new SourceFile("base/5/16384", Path.of("/nonexistent"), size, 0600, mtime, false);
     }
 
     private static FileEntry parent(long size, Instant mtime, FileEntry.Storage storage) {

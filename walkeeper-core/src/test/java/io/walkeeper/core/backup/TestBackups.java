@@ -107,7 +107,7 @@ public final class TestBackups {
                     entries.add(FileEntry.directory(rel, 0700, mtime));
                     continue;
                 }
-                SourceFile sf = new SourceFile(rel, p, Files.size(p), 0600, mtime, false);
+                SourceFile sf = new SourceFile(rel, data, Files.size(p), 0600, mtime, false);
                 if (rel.equals(CONTROL)) {
                     control = sf;
                 } else {
@@ -117,20 +117,23 @@ public final class TestBackups {
         }
         List<BackupManifest.Part> parts = new ArrayList<>();
         if (partSize > 0) {
-            PartUploads.Result r = new PartUploads(repo, new BackupSettings(partSize, 2, java.time.Duration.ofSeconds(10), 0,
-                    io.walkeeper.api.DeltaOrigin.LATEST, java.time.Duration.ofSeconds(60))).write(prefix, sources, ctx);
-            parts.addAll(r.parts());
-            entries.addAll(r.files());
+            try (io.walkeeper.core.repo.FileListSpill spill = io.walkeeper.core.repo.FileListSpill.create()) {
+                parts.addAll(new PartUploads(repo, new BackupSettings(partSize, 2, java.time.Duration.ofSeconds(10), 0,
+                        io.walkeeper.api.DeltaOrigin.LATEST, java.time.Duration.ofSeconds(60))).write(prefix, sources, ctx, spill));
+                entries.addAll(spill.entries());
+            }
         }
         for (int i = 0; filesPerPart > 0 && i < sources.size(); i += filesPerPart) {
-            PartWriter.Written w = new PartWriter(repo, prefix, ctx).write(String.format("part_%04d", i / filesPerPart + 1),
-                    sources.subList(i, Math.min(sources.size(), i + filesPerPart)));
-            parts.add(w.part());
-            entries.addAll(w.files());
+            try (PartWriter.Written w = new PartWriter(repo, prefix, ctx).write(String.format("part_%04d", i / filesPerPart + 1),
+                    sources.subList(i, Math.min(sources.size(), i + filesPerPart)))) {
+                parts.add(w.part());
+                entries.addAll(w.files());
+            }
         }
-        PartWriter.Written c = new PartWriter(repo, prefix, ctx).write("pg_control", List.of(control));
-        parts.add(c.part());
-        entries.addAll(c.files());
+        try (PartWriter.Written c = new PartWriter(repo, prefix, ctx).write("pg_control", List.of(control))) {
+            parts.add(c.part());
+            entries.addAll(c.files());
+        }
         long stored = parts.stream().mapToLong(BackupManifest.Part::storedSize).sum();
         BackupManifest m = BackupManifest.builder()
                 .name(name)

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,5 +54,31 @@ class WalPushAheadTest {
         Files.move(wal.resolve("000000010000000000000001.ready"), wal.resolve("000000010000000000000001.done"));
         List<String> next = new WalPushAhead(archiver, 3).pushReady(dir.resolve("pg_wal"), "000000010000000000000002", 8, markers);
         assertEquals(List.of("000000010000000000000005"), next);
+    }
+
+    /**
+     * A wal-push killed between writing a marker's temporary file and renaming it left the
+     * temporary file for ever; the next push-ahead removes one older than a minute (a younger one
+     * may be another push's, being written).
+     */
+    @Test
+    void aMarkersTemporaryFileLeftByAKilledPushIsRemovedOnceStale() throws IOException {
+        InMemoryBlobStore store = new InMemoryBlobStore();
+        DefaultWalArchiver archiver = new DefaultWalArchiver(new Repository(store,
+                new ObjectFormat(Providers.codec("lz4"), null, null, Providers.codecs())));
+        Path status = Files.createDirectories(dir.resolve("pg_wal/archive_status"));
+        String name = "000000010000000000000002";
+        Files.write(dir.resolve("pg_wal").resolve(name), DefaultWalArchiverTest.segment(name, 42L, 2));
+        Files.writeString(status.resolve(name + ".ready"), "");
+        Path markers = Files.createDirectories(dir.resolve("pg_wal/.walkeeper-pushed/abc"));
+        Path stale = Files.writeString(markers.resolve(".000000010000000000000001.tmp"), "abc");
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(120)));
+        Path young = Files.writeString(markers.resolve(".000000010000000000000003.tmp"), "abc");
+
+        new WalPushAhead(archiver, 2).pushReady(dir.resolve("pg_wal"), "000000010000000000000001", 8, markers);
+
+        assertFalse(Files.exists(stale), "a stale temporary marker is removed");
+        assertTrue(Files.exists(young), "a temporary marker being written is left alone");
+        assertTrue(Files.exists(markers.resolve(name)));
     }
 }
