@@ -190,8 +190,8 @@ public final class WalKeeperCli implements Callable<Integer> {
      */
     private static int reportOutOfMemory(PrintWriter err, OutOfMemoryError e) {
         err.println("ERROR: walkeeper ran out of Java heap (" + e.getMessage() + "; at most "
-                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB). A backup or a restore holds about 600 bytes per "
-                + "file of the cluster. A backup that fails so is not listed (walkeeper "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB). A restore or a delta backup holds about 600 to 900 "
+                + "bytes per file of the cluster (a full backup about 150). A backup that fails so is not listed (walkeeper "
                 + "delete garbage removes its parts); a restore removes what it wrote (HINT: give the JVM more heap, e.g. WALKEEPER_JAVA_OPTS=-Xmx2g per million files, and run "
                 + "the command again)");
         err.flush();

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.walkeeper.api.StorageException;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractSequentialList;
@@ -58,8 +58,9 @@ public final class FileListSpill implements AutoCloseable {
             return new FileListSpill(file, out);
         } catch (IOException e) {
             deleteQuietly(file);
-            throw new UncheckedIOException("Cannot create a temporary file for the backup's file list (HINT: check "
-                    + "that java.io.tmpdir is writable and has room for about 400 bytes per file)", e);
+            throw new StorageException("Cannot create a temporary file for the backup's file list (HINT: check "
+                    + "that java.io.tmpdir is writable and has room for a few hundred bytes per file of the "
+                    + "cluster)", e);
         }
     }
 
@@ -97,7 +98,8 @@ public final class FileListSpill implements AutoCloseable {
         try {
             out.write(last);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the backup's file list to " + file, e);
+            throw new StorageException("Cannot write the backup's file list to " + file + ": " + e.getMessage()
+                    + " (HINT: check the room left in java.io.tmpdir)", e);
         }
         last = null;
     }
@@ -115,7 +117,8 @@ public final class FileListSpill implements AutoCloseable {
             try {
                 out.close();
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write the backup's file list to " + file, e);
+                throw new StorageException("Cannot write the backup's file list to " + file + ": " + e.getMessage()
+                    + " (HINT: check the room left in java.io.tmpdir)", e);
             }
             out = null;
         }
@@ -191,7 +194,8 @@ public final class FileListSpill implements AutoCloseable {
             readsStarted++;
             return it;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the backup's file list back from " + file, e);
+            throw new StorageException("Cannot read the backup's file list back from " + file + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -253,7 +257,8 @@ public final class FileListSpill implements AutoCloseable {
             try {
                 e = source.nextValue();
             } catch (IOException ex) {
-                throw new UncheckedIOException("Cannot read the backup's file list back from " + file, ex);
+                throw new StorageException("Cannot read the backup's file list back from " + file + ": "
+                        + ex.getMessage(), ex);
             }
             next++;
             if (next == size) {

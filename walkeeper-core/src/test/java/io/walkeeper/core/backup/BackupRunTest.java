@@ -250,9 +250,22 @@ class BackupRunTest {
         // another run's object under a name this run does not take
         store.create("backups/base_000000010000000000000001/part_0001.tar", out -> out.write(1));
         store.when(BlobOperation.CREATE).key(k -> k.endsWith("pg_control.tar")).always().failNonRetryable();
+        Set<String> fileListsBefore = temporaryFileLists();
         assertThrows(StorageException.class, () -> run(BackupRequest.full()).run());
         assertEquals(List.of("start"), pg.calls, "a failed copy never stops the backup: closing the session aborts it");
         assertEquals(Set.of("backups/base_000000010000000000000001/part_0001.tar"), backupKeys());
+        assertEquals(fileListsBefore, temporaryFileLists(), "the file lists of the parts written are removed too");
+    }
+
+    /** The temporary file lists of backups in java.io.tmpdir. */
+    private static Set<String> temporaryFileLists() {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(java.nio.file.Path.of(
+                System.getProperty("java.io.tmpdir")))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("walkeeper-file-list-"))
+                    .collect(java.util.stream.Collectors.toSet());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
