@@ -30,8 +30,6 @@ import java.util.concurrent.Callable;
         description = {"Continuous WAL archiving, base backups and point-in-time restore for PostgreSQL.",
                 "Settings come from --config FILE, else the file named by WALKEEPER_CONFIG, else ~/.walkeeper.json; "
                         + "environment variables override the file. A WAL-G .walg.json works as is."},
-        subcommands = {WalPushCommand.class, WalDaemonCommand.class, WalFetchCommand.class, WalPrefetchCommand.class, BackupPushCommand.class, BackupFetchCommand.class,
-                BackupListCommand.class, BackupVerifyCommand.class, BackupMarkCommand.class, BackupDrillCommand.class, WalShowCommand.class, WalVerifyCommand.class, DeleteCommand.class, DemoCommand.class, SettingsCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {
                 "   0  success",
@@ -54,6 +52,12 @@ import java.util.concurrent.Callable;
                 "      above 125, so that PostgreSQL stops recovery instead of ending it early"
         })
 public final class WalKeeperCli implements Callable<Integer> {
+    /** The commands, in the order the usage lists them. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(WalPushCommand.class, WalDaemonCommand.class,
+            WalFetchCommand.class, WalPrefetchCommand.class, BackupPushCommand.class, BackupFetchCommand.class,
+            BackupListCommand.class, BackupVerifyCommand.class, BackupMarkCommand.class, BackupDrillCommand.class,
+            WalShowCommand.class, WalVerifyCommand.class, DeleteCommand.class, DemoCommand.class, SettingsCommand.class,
+            CommandLine.HelpCommand.class);
 
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "JSON configuration file (default: $WALKEEPER_CONFIG, else ~/.walkeeper.json if present)")
@@ -95,12 +99,15 @@ public final class WalKeeperCli implements Callable<Integer> {
      */
     public static int execute(String[] args, HostEnvironment host, PrintWriter out, PrintWriter err) {
         WalKeeperCli root = new WalKeeperCli(host);
-        CommandLine cl = new CommandLine(root);
-        List<String> footer = new java.util.ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
-        footer.add("%nSettings (file keys and environment variables; walkeeper settings describes each): "
-                + String.join(", ", CliKeys.ALL.stream().flatMap(k -> k.names().stream()).toList())
-                + "; and the providers' " + String.join(", ", CliConfiguration.providers().environmentNames()) + ".");
-        cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+        CommandLine cl = commandLine(root, args);
+        if (cl.getSubcommands().containsKey("help")) {
+            // the usage of the whole tool may be printed: list the settings, which takes loading every provider
+            List<String> footer = new java.util.ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
+            footer.add("%nSettings (file keys and environment variables; walkeeper settings describes each): "
+                    + String.join(", ", CliKeys.ALL.stream().flatMap(k -> k.names().stream()).toList())
+                    + "; and the providers' " + String.join(", ", CliConfiguration.providers().environmentNames()) + ".");
+            cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionStrategy(parseResult -> {
@@ -116,6 +123,49 @@ public final class WalKeeperCli implements Callable<Integer> {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * Builds the command line for {@code args}. When they name a command, only that command is
+     * registered: picocli builds the model of every registered command by reflection, and with
+     * all of them that took about a third of a second of every run, wal-push's and wal-fetch's
+     * included. Without a command, with {@code help}, or with a name that is none of them, every
+     * command is registered, so that usage, errors and suggestions list them all.
+     *
+     * @param root the top-level command
+     * @param args the command line
+     * @return the command line, ready to parse {@code args}
+     */
+    static CommandLine commandLine(WalKeeperCli root, String[] args) {
+        CommandLine cl = new CommandLine(root);
+        String named = commandNamed(args);
+        boolean every = named == null || named.equals("help") || SUBCOMMANDS.stream().noneMatch(c -> names(c).contains(named));
+        for (Class<?> c : SUBCOMMANDS) {
+            if (every || names(c).contains(named)) {
+                cl.addSubcommand(c);
+            }
+        }
+        return cl;
+    }
+
+    /** The first argument that is neither an option of the top-level command nor its value. */
+    private static String commandNamed(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--config")) {
+                i++;
+            } else if (!a.startsWith("--config=")) {
+                return a.startsWith("-") ? null : a;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> names(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> names = new java.util.ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 
     @Override

@@ -20,10 +20,10 @@ class BackupFetchOptionsTest {
     private static BackupFetchCommand parse(String... args) {
         WalKeeperCli root = new WalKeeperCli(new HostEnvironment(Map.of(), null, "alice",
                 Launcher.script(Path.of("/opt/wk/bin/walkeeper"))));
-        CommandLine cl = new CommandLine(root);
         String[] all = new String[args.length + 1];
         all[0] = "backup-fetch";
         System.arraycopy(args, 0, all, 1, args.length);
+        CommandLine cl = WalKeeperCli.commandLine(root, all);
         CommandLine.ParseResult pr = cl.parseArgs(all);
         return (BackupFetchCommand) pr.subcommand().commandSpec().userObject();
     }

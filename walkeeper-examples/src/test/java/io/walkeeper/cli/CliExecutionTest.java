@@ -161,4 +161,48 @@ class CliExecutionTest {
         assertEquals(4, r.code(), r.toString());
         assertTrue(r.err().contains("No completed backup"), r.err());
     }
+
+    /** Every command the tool has, as the usage lists them. */
+    private static final java.util.Set<String> EVERY_COMMAND = java.util.Set.of("wal-push", "wal-daemon", "wal-fetch",
+            "wal-prefetch", "backup-push", "backup-fetch", "backup-list", "backup-verify", "backup-mark", "backup-drill",
+            "wal-show", "wal-verify", "delete", "demo", "settings", "help");
+
+    private java.util.Set<String> registered(String... args) {
+        WalKeeperCli root = new WalKeeperCli(new HostEnvironment(Map.of(), dir.resolve("home"), "alice",
+                Launcher.script(Path.of("/opt/walkeeper/bin/walkeeper"))));
+        return WalKeeperCli.commandLine(root, args).getSubcommands().keySet();
+    }
+
+    @Test
+    void onlyTheCommandNamedIsBuiltAndEveryOneWhenNoneIsNamed() {
+        assertEquals(java.util.Set.of("wal-push"), registered("wal-push", "pg_wal/000000010000000000000001"));
+        assertEquals(java.util.Set.of("wal-fetch"), registered("--config", "/etc/wk.json", "wal-fetch", "a", "b"));
+        assertEquals(java.util.Set.of("backup-list"), registered("--config=/etc/wk.json", "backup-list", "--json"));
+        assertEquals(EVERY_COMMAND, registered());
+        assertEquals(EVERY_COMMAND, registered("help", "wal-push"));
+        assertEquals(EVERY_COMMAND, registered("--help"));
+        assertEquals(EVERY_COMMAND, registered("--config", "/etc/wk.json"));
+        assertEquals(EVERY_COMMAND, registered("backup-lst"), "a misspelt command still gets suggestions");
+    }
+
+    @Test
+    void helpUsageAndSuggestionsStillListEveryCommand() {
+        Run help = run(Map.of(), "help");
+        assertEquals(0, help.code(), help.toString());
+        for (String command : EVERY_COMMAND) {
+            if (!command.equals("wal-prefetch")) {
+                assertTrue(help.out().contains(command), command + " in " + help.out());
+            }
+        }
+        assertTrue(help.out().contains("Settings (file keys and environment variables"), help.out());
+        Run misspelt = run(Map.of(), "backup-lst");
+        assertEquals(2, misspelt.code(), misspelt.toString());
+        assertTrue(misspelt.err().contains("backup-list"), misspelt.err());
+        Run none = run(Map.of());
+        assertEquals(2, none.code(), none.toString());
+        assertTrue(none.err().contains("Missing command: choose one of wal-push, wal-daemon"), none.err());
+        Run commandHelp = run(Map.of(), "wal-push", "--help");
+        assertEquals(0, commandHelp.code(), commandHelp.toString());
+        assertTrue(commandHelp.out().startsWith("Usage: walkeeper wal-push"), commandHelp.out());
+    }
 }
