@@ -10,11 +10,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * What every part writer of one backup shares: the page rules of the cluster, the parent of a
@@ -28,8 +28,8 @@ final class BackupContext {
     final long backupStartLsn;
     final Instant backupStart;
     final boolean failOnCorruptPage;
-    /** The parent's files by path, {@code null} for a full backup. */
-    final Map<String, FileEntry> parentFiles;
+    /** The parent's entry of a path ({@code null} when it has none); {@code null} for a full backup. */
+    final Function<String, FileEntry> parentFiles;
     /** Pages at or after this LSN changed since the parent started. */
     final long parentStartLsn;
     /** When the parent started (its manifest's start time), {@code null} for a full backup. */
@@ -52,7 +52,7 @@ final class BackupContext {
     private final Set<String> created = ConcurrentHashMap.newKeySet();
 
     BackupContext(int blockSize, long blocksPerSegment, boolean checksums, long backupStartLsn, Instant backupStart,
-                  boolean failOnCorruptPage, Map<String, FileEntry> parentFiles, long parentStartLsn,
+                  boolean failOnCorruptPage, Function<String, FileEntry> parentFiles, long parentStartLsn,
                   Instant parentStart, ChangedBlocks changedBlocks) {
         this.blockSize = blockSize;
         this.blocksPerSegment = blocksPerSegment;

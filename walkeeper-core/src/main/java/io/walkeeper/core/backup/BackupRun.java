@@ -18,7 +18,9 @@ import io.walkeeper.core.pg.ChangedBlocks;
 import io.walkeeper.core.repo.BackupLease;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.FileEntry;
+import io.walkeeper.core.repo.FileListIndex;
 import io.walkeeper.core.repo.FileListSpill;
+import io.walkeeper.core.repo.IndexedManifest;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 import org.slf4j.Logger;
@@ -28,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,9 +100,11 @@ final class BackupRun {
     BackupInfo run() {
         Instant startTime = Instant.now();
         ClusterFacts cluster = preflight();
-        Started started = start(cluster, planner.candidate(request, cluster), startTime);
-        try (LeaseHolder lease = reserve(started)) {
-            return copyStopCommit(lease.name(), started);
+        try (IndexedManifest candidate = planner.candidate(request, cluster)) {
+            Started started = start(cluster, candidate == null ? null : candidate.header(), startTime);
+            try (LeaseHolder lease = reserve(started)) {
+                return copyStopCommit(lease.name(), started, started.parent() == null ? null : candidate.files());
+            }
         }
     }
 
@@ -125,13 +128,13 @@ final class BackupRun {
         return LeaseHolder.acquire(repository, b.baseName(), template, settings.leaseTimeout());
     }
 
-    private BackupInfo copyStopCommit(String name, Started b) {
+    private BackupInfo copyStopCommit(String name, Started b, FileListIndex parentFiles) {
         BackupManifest parent = b.parent();
         LOG.info("Backup {} started at {} on timeline {}{}{}", name, b.start(), b.timeline(),
                 b.cluster().standby() ? " (standby)" : "", parent == null ? "" : " as a delta of " + parent.name());
         BackupContext context = new BackupContext(b.cluster().blockSize(), b.cluster().blocksPerSegment(),
                 b.cluster().checksums(), b.start().value(), b.startTime(), request.failOnCorruptPage(),
-                parent == null ? null : filesByPath(parent), parent == null ? 0 : parent.startLsn().value(),
+                parentFiles == null ? null : parentFiles::find, parent == null ? 0 : parent.startLsn().value(),
                 parent == null ? null : parent.startTime(), changedBlocks(b));
         // the new backup's file list waits on disk, not on the heap, until the manifest is written
         try (FileListSpill files = FileListSpill.create()) {
@@ -266,14 +269,6 @@ final class BackupRun {
                     + "pg_amcheck; the backup holds the pages as they are on disk)", manifest.name(),
                     manifest.corruptPages().size(), manifest.corruptPages());
         }
-    }
-
-    private static Map<String, FileEntry> filesByPath(BackupManifest m) {
-        Map<String, FileEntry> out = new HashMap<>();
-        for (FileEntry f : m.files()) {
-            out.put(f.path(), f);
-        }
-        return out;
     }
 
     private static TimelineId labelTimeline(String label, TimelineId fallback) {

@@ -6,6 +6,7 @@ import io.walkeeper.api.DeltaOrigin;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.TimelineId;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.IndexedManifest;
 import io.walkeeper.core.repo.ManifestSummary;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.TimelineHistory;
@@ -35,8 +36,11 @@ final class DeltaPlanner {
         this.settings = settings;
     }
 
-    /** The newest backup a delta may be taken against under the policy, or {@code null}. */
-    BackupManifest candidate(BackupRequest request, ClusterFacts cluster) {
+    /**
+     * The newest backup a delta may be taken against under the policy, with its file list
+     * indexed (the caller closes it), or {@code null}.
+     */
+    IndexedManifest candidate(BackupRequest request, ClusterFacts cluster) {
         if (request.forceFull() || settings.deltaMaxSteps() == 0) {
             return null;
         }
@@ -70,8 +74,8 @@ final class DeltaPlanner {
             LOG.info("Taking a full backup instead of a delta of {}: {}", parent.name(), refusal);
             return null;
         }
-        // chosen from summaries; the delta needs the parent's file list
-        Optional<BackupManifest> whole = repository.readManifest(parent.name());
+        // chosen from summaries; the delta needs the parent's file list, which waits on disk
+        Optional<IndexedManifest> whole = repository.readManifestIndexed(parent.name());
         if (whole.isEmpty()) {
             LOG.info("Taking a full backup: {} was deleted while the delta's parent was being chosen", parent.name());
             return null;

@@ -2,6 +2,7 @@ package io.walkeeper.core.backup;
 
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
 import io.walkeeper.core.repo.FileListSpill;
 import io.walkeeper.core.repo.Repository;
 
@@ -97,8 +98,10 @@ final class PartUploads {
      */
     List<BackupManifest.Part> write(String prefix, List<SourceFile> entries, BackupContext context, FileListSpill files) {
         // a file the parent holds goes through the delta rules (changed pages, or unchanged), whole
-        Predicate<SourceFile> chunkable = f -> !context.delta() || context.parentFiles.get(f.archivePath()) == null
-                || context.parentFiles.get(f.archivePath()).isDirectory();
+        Predicate<SourceFile> chunkable = f -> {
+            FileEntry parent = context.delta() ? context.parentFiles.apply(f.archivePath()) : null;
+            return parent == null || parent.isDirectory();
+        };
         long threshold = settings.partSizeThreshold();
         List<Planned> plan = plan(entries, threshold, chunkSize(threshold), chunkable);
         List<BackupManifest.Part> parts = new ArrayList<>();

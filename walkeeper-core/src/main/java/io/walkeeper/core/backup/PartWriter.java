@@ -215,7 +215,8 @@ final class PartWriter {
         }
 
         FileEntry store(SourceFile f) throws IOException {
-            FileEntry unread = unread(f);
+            FileEntry parent = context.delta() ? context.parentFiles.apply(f.archivePath()) : null;
+            FileEntry unread = unread(f, parent);
             if (unread != null) {
                 return unread;
             }
@@ -229,7 +230,6 @@ final class PartWriter {
             try (ch) {
                 Optional<RelationFile> rel = RelationFile.parse(f.archivePath());
                 boolean paged = rel.isPresent() && f.size() % blockSize == 0;
-                FileEntry parent = context.delta() ? context.parentFiles.get(f.archivePath()) : null;
                 if (parent != null && !parent.isDirectory()) {
                     if (paged && rel.get().pageIncremental() && parent.size() % blockSize == 0) {
                         ChangedBlocks.FileBlocks named = context.changedBlocks == null ? null
@@ -268,8 +268,7 @@ final class PartWriter {
          * The unchanged entry of a relation file that a delta records without opening it (see
          * {@link MtimeSkipRule}), or {@code null} when the file must be read.
          */
-        private FileEntry unread(SourceFile f) {
-            FileEntry parent = context.delta() ? context.parentFiles.get(f.archivePath()) : null;
+        private FileEntry unread(SourceFile f, FileEntry parent) {
             if (parent == null || f.size() % blockSize != 0
                     || !RelationFile.parse(f.archivePath()).map(RelationFile::pageIncremental).orElse(false)
                     || MtimeSkipRule.judge(f, parent, context.parentStart, context.backupStart)

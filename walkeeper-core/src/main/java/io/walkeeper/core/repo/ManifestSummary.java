@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A backup's manifest without its file list: what listing, choosing LATEST or a delta's parent,
@@ -47,6 +48,22 @@ public record ManifestSummary(BackupManifest header, long fileCount) {
      * @throws IntegrityException if it parses but is incomplete or lists an invalid entry
      */
     static ManifestSummary read(InputStream in, String key) throws IOException {
+        return read(in, key, f -> { });
+    }
+
+    /**
+     * Streams a manifest, handing each file entry to {@code entries} as it is read. The summary
+     * is returned only once the whole manifest has been read and checked: an entry handed over
+     * belongs to a manifest that may still be refused.
+     *
+     * @param in the manifest's bytes
+     * @param key the manifest key, for messages
+     * @param entries receives each entry, in the manifest's order
+     * @return the summary
+     * @throws IOException if it cannot be read or does not parse (a {@link com.fasterxml.jackson.core.JacksonException})
+     * @throws IntegrityException if it parses but is incomplete or lists an invalid entry
+     */
+    static ManifestSummary read(InputStream in, String key, Consumer<FileEntry> entries) throws IOException {
         ObjectNode header = Json.MAPPER.createObjectNode();
         long fileCount = 0;
         Set<String> partsNamed = new HashSet<>();
@@ -68,9 +85,9 @@ public record ManifestSummary(BackupManifest header, long fileCount) {
                     continue;
                 }
                 // one deserialisation context for every entry; the iterator stops at the array's end
-                MappingIterator<FileEntry> entries = ENTRY_READER.readValues(p);
-                while (entries.hasNextValue()) {
-                    FileEntry f = entries.nextValue();
+                MappingIterator<FileEntry> stream = ENTRY_READER.readValues(p);
+                while (stream.hasNextValue()) {
+                    FileEntry f = stream.nextValue();
                     // the format version may come after the files: chunks are checked against it below
                     String problem = f == null ? "a null entry"
                             : BackupManifest.problemWith(f, null, RepositoryLayout.CHUNKED_FORMAT_VERSION);
@@ -79,6 +96,9 @@ public record ManifestSummary(BackupManifest header, long fileCount) {
                     }
                     if (f != null && !f.isDirectory()) {
                         fileCount++;
+                    }
+                    if (f != null) {
+                        entries.accept(f);
                     }
                     if (f != null && f.type() == FileEntry.Type.FILE && f.chunks() != null) {
                         chunked = true;

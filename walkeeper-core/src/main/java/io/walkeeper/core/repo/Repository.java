@@ -348,6 +348,34 @@ public final class Repository {
     }
 
     /**
+     * Reads one manifest for a delta to be taken against it: streamed, its entries checked as
+     * {@link ManifestSummary} checks them and indexed on disk, so that memory does not grow with
+     * the number of files it lists. A path listed twice makes it unreadable, as a full read does.
+     *
+     * @param name the backup name
+     * @return the manifest with its indexed file list, to be closed; empty if none is stored under that name
+     * @throws IntegrityException if it exists but cannot be parsed
+     */
+    public Optional<IndexedManifest> readManifestIndexed(String name) {
+        FileListIndex index = FileListIndex.create();
+        try {
+            Optional<ManifestSummary> summary = readStoredManifest(name, (in, key) -> {
+                ManifestSummary read = ManifestSummary.read(in, key, index::add);
+                index.complete();
+                return read;
+            });
+            if (summary.isEmpty()) {
+                index.close();
+                return Optional.empty();
+            }
+            return Optional.of(new IndexedManifest(summary.get(), index));
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    /**
      * Writes a manifest, which completes the backup. Never overwrites.
      *
      * @param manifest the manifest

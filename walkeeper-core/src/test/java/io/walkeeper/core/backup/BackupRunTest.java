@@ -16,6 +16,7 @@ import io.walkeeper.api.RetentionResult;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
 import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.IndexedManifest;
 import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
 import io.walkeeper.core.repo.Repository;
@@ -315,8 +316,10 @@ class BackupRunTest {
         BackupManifest candidate = repo.readManifest(parent.name()).orElseThrow();
         BackupRun next = run(BackupRequest.auto());
         ClusterFacts facts = next.preflight();
-        assertEquals(candidate.name(), new DeltaPlanner(repo, settings(Duration.ofSeconds(1), 3))
-                .candidate(BackupRequest.auto(), facts).name(), "by policy, the parent would be the newest backup");
+        try (IndexedManifest chosen = new DeltaPlanner(repo, settings(Duration.ofSeconds(1), 3))
+                .candidate(BackupRequest.auto(), facts)) {
+            assertEquals(candidate.name(), chosen.header().name(), "by policy, the parent would be the newest backup");
+        }
         pg.start = Lsn.parse("0/1000028"); // the cluster was rewound to before the parent ended
         BackupRun.Started started = next.start(facts, candidate, Instant.now());
         assertNull(started.parent(), "a delta against a parent from a later point would restore wrong pages");

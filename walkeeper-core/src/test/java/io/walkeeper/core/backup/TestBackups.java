@@ -91,7 +91,8 @@ public final class TestBackups {
                 parentFiles.put(f.path(), f);
             }
         }
-        BackupContext ctx = new BackupContext(BS, 131072, false, start.value(), backupStart, false, parentFiles,
+        BackupContext ctx = new BackupContext(BS, 131072, false, start.value(), backupStart, false,
+                parentFiles == null ? null : parentFiles::get,
                 parent == null ? 0 : parent.startLsn().value(), parent == null ? null : parent.startTime(), changed);
         List<SourceFile> sources = new ArrayList<>();
         SourceFile control = null;

@@ -27,7 +27,7 @@ class FileListSpillTest {
     private static final Instant T0 = Instant.parse("2026-12-07T08:00:00.123456789Z");
 
     /** Directories, whole files with and without hashes, delta and unchanged files, and files in 1-4 chunks. */
-    private static List<FileEntry> pieces(int files, long seed) {
+    static List<FileEntry> pieces(int files, long seed) {
         Random r = new Random(seed);
         List<FileEntry> out = new ArrayList<>();
         out.add(FileEntry.directory("base", 0700, T0));
@@ -56,7 +56,7 @@ class FileListSpillTest {
     }
 
     /** What the list must read back as: each file's chunk pieces joined into one entry. */
-    private static List<FileEntry> joined(List<FileEntry> pieces) {
+    static List<FileEntry> joined(List<FileEntry> pieces) {
         List<FileEntry> out = new ArrayList<>();
         for (FileEntry e : pieces) {
             FileEntry last = out.isEmpty() ? null : out.get(out.size() - 1);
