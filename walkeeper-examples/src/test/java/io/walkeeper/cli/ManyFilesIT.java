@@ -25,14 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is capped at {@value #HEAP}: the files are small and numerous, as in a cluster with a table per
  * customer, so what the heap holds per file is all that counts. CI runs it with
  * {@value #DEFAULT_FILES} files; {@code -Dwalkeeper.manyFiles=1000000} runs it at a million.
- * A full backup keeps its file list on disk, so its heap does not grow with it; a delta backup
- * (which reads its parent's list) and a restore given too small a heap ({@value #STARVED}) say
- * so and what to set, list no backup and leave no restored file behind.
+ * A backup keeps its own file list and a delta its parent's on disk, so their heap does not grow
+ * with them; a restore given too small a heap ({@value #STARVED}) says so and what to set, and
+ * leaves no restored file behind.
  */
 class ManyFilesIT {
     private static final String HEAP = "-Xmx256m";
     private static final int DEFAULT_FILES = 100_000;
-    /** Less than a delta backup or a restore of {@value #DEFAULT_FILES} files holds. */
+    /** Less than a restore of {@value #DEFAULT_FILES} files holds. */
     private static final String STARVED = "-Xmx40m";
     private static final int PER_DIRECTORY = 1000;
     /** "24M->11M(256M)" in a unified GC log line: heap before, after, and committed. */
@@ -61,24 +61,28 @@ class ManyFilesIT {
         Path synthetic = source.dataDir().resolve("synthetic");
         writeFiles(synthetic, count);
 
-        String older = push(cli, ws, source, "backup-push-1");
-        Path deltas = ws.configWith("walkeeper-deltas.json", Map.of("WALKEEPER_DELTA_MAX_STEPS", "1"));
-        CliHarness.Result starved = cli.env("WALKEEPER_JAVA_OPTS", STARVED)
-                .run("--config", deltas.toString(), "backup-push", source.dataDir().toString());
-        assertOutOfHeap(starved);
+        String older = push(cli, ws, ws.config(), source, "backup-push-1");
         source.execute("CREATE TABLE after_first(id int)");
-        String newer = push(cli, ws, source, "backup-push-2");
+        String middle = push(cli, ws, ws.config(), source, "backup-push-2");
+        source.execute("CREATE TABLE after_second(id int)");
+        // a delta looks every file up in its parent's list, which it keeps on disk
+        Path deltas = ws.configWith("walkeeper-deltas.json", Map.of("WALKEEPER_DELTA_MAX_STEPS", "1"));
+        String newer = push(cli, ws, deltas, source, "backup-push-delta");
 
         CliHarness.Result list = logged(cli, "backup-list").run("--config", ws.config().toString(), "backup-list", "--json");
         assertEquals(0, list.exitCode(), list.toString());
         JsonNode listed = Json.MAPPER.readTree(list.stdout());
-        assertEquals(2, listed.size(), list.stdout());
-        assertTrue(listed.get(1).get("fileCount").asLong() > count, list.stdout());
+        assertEquals(3, listed.size(), list.stdout());
+        assertEquals(newer, listed.get(2).get("name").asText(), list.stdout());
+        assertEquals("DELTA", listed.get(2).get("kind").asText(), list.stdout());
+        assertEquals(middle, listed.get(2).get("parentName").asText(), list.stdout());
+        assertTrue(listed.get(2).get("fileCount").asLong() > count, list.stdout());
 
         CliHarness.Result retain = logged(cli, "delete-retain").run("--config", ws.config().toString(), "delete", "retain", "1",
                 "--confirm");
         assertEquals(0, retain.exitCode(), retain.toString());
-        assertTrue(Files.notExists(ws.repo().resolve("backups/" + older + ".json")), "the older backup is deleted");
+        assertTrue(Files.notExists(ws.repo().resolve("backups/" + older + ".json")), "the oldest backup is deleted");
+        assertTrue(Files.exists(ws.repo().resolve("backups/" + middle + ".json")), "the kept delta's parent is kept");
 
         source.stopImmediate();
         Path restored = ws.work().resolve("restored");
@@ -94,10 +98,7 @@ class ManyFilesIT {
         assertSameFiles(synthetic, restored.resolve("synthetic"), count);
     }
 
-    /**
-     * A command that ran out of heap says so, how much it had and what to set, and exits 1; the
-     * starved backup is not listed (the test lists exactly the two that follow).
-     */
+    /** A command that ran out of heap says so, how much it had and what to set, and exits 1. */
     private static void assertOutOfHeap(CliHarness.Result r) {
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("ERROR: walkeeper ran out of Java heap") && r.stderr().contains("WALKEEPER_JAVA_OPTS=-Xmx"),
@@ -125,12 +126,13 @@ class ManyFilesIT {
         }
     }
 
-    private String push(CliHarness cli, CliWorkspace ws, PostgresCluster source, String step) throws Exception {
-        CliHarness.Result push = logged(cli, step).run("--config", ws.config().toString(), "backup-push", source.dataDir().toString());
+    private String push(CliHarness cli, CliWorkspace ws, Path config, PostgresCluster source, String step)
+            throws Exception {
+        CliHarness.Result push = logged(cli, step).run("--config", config.toString(), "backup-push", source.dataDir().toString());
         assertEquals(0, push.exitCode(), push.toString());
         String[] lines = push.stdout().strip().split("\n");
         String name = lines[lines.length - 1].strip();
-        assertTrue(name.matches("base_[0-9A-F]{24}"), push.toString());
+        assertTrue(name.matches("base_[0-9A-F]{24}(_D_[0-9A-F]{24})?"), push.toString());
         return name;
     }
 
