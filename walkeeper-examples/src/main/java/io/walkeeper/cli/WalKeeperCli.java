@@ -139,11 +139,10 @@ public final class WalKeeperCli implements Callable<Integer> {
     static CommandLine commandLine(WalKeeperCli root, String[] args) {
         CommandLine cl = new CommandLine(root);
         String named = commandNamed(args);
-        boolean every = named == null || named.equals("help") || SUBCOMMANDS.stream().noneMatch(c -> names(c).contains(named));
-        for (Class<?> c : SUBCOMMANDS) {
-            if (every || names(c).contains(named)) {
-                cl.addSubcommand(c);
-            }
+        Class<?> only = named == null || named.equals("help") ? null
+                : SUBCOMMANDS.stream().filter(c -> names(c).contains(named)).findFirst().orElse(null);
+        for (Class<?> c : only == null ? SUBCOMMANDS : List.<Class<?>>of(only)) {
+            cl.addSubcommand(c);
         }
         return cl;
     }
@@ -235,15 +234,16 @@ public final class WalKeeperCli implements Callable<Integer> {
     }
 
     /**
-     * Names the heap that ran out and what to do: a backup or a restore holds its backup's file
-     * list, so a cluster of many files needs a larger heap than the JVM's default.
+     * Names the heap that ran out and what to do: a restore holds its backup's file list, and a
+     * backup its walk of the data directory, so a cluster of many files needs a larger heap than
+     * the JVM's default.
      */
     private static int reportOutOfMemory(PrintWriter err, OutOfMemoryError e) {
         err.println("ERROR: walkeeper ran out of Java heap (" + e.getMessage() + "; at most "
-                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB). A restore or a delta backup holds about 600 to 900 "
-                + "bytes per file of the cluster (a full backup about 150). A backup that fails so is not listed (walkeeper "
-                + "delete garbage removes its parts); a restore removes what it wrote (HINT: give the JVM more heap, e.g. WALKEEPER_JAVA_OPTS=-Xmx2g per million files, and run "
-                + "the command again)");
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB). A restore holds about 700 bytes per file "
+                + "of the cluster, and twice that for a chain of deltas (a backup about 150). A backup that fails so is "
+                + "not listed (walkeeper delete garbage removes its parts); a restore removes what it wrote (HINT: give "
+                + "the JVM more heap, e.g. WALKEEPER_JAVA_OPTS=-Xmx2g per million files, and run the command again)");
         err.flush();
         return ErrorCode.INTERNAL.exitCode();
     }

@@ -4,39 +4,33 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.walkeeper.api.StorageException;
+import io.walkeeper.core.io.UnlinkedTempFile;
 
 import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
  * A file list that finds the entry of a path without holding the entries on the heap: the
- * entries wait in a private temporary file, and the heap keeps only a hash of each path and
- * where its entry starts (about 24 bytes per entry, where a map of entries needs several hundred).
- * A delta backup looks up every file of the cluster in its parent's list this way, so its memory
+ * entries wait in a private, unnamed temporary file ({@link UnlinkedTempFile}), and the heap
+ * keeps only a hash of each path and where its entry starts (about 24 bytes per entry, where a
+ * map of entries needs several hundred). A delta backup looks up every file of the cluster in its parent's list this way, so its memory
  * does not grow with the parent's file list.
  *
  * <p>Entries are {@linkplain #add added} by one thread; {@link #complete()} then builds the hash
  * table, refusing a path listed twice, and {@link #find} may be called from any number of threads.
  * A lookup reads one entry from the file (from the page cache, in practice), and a second only
- * when two paths share a 64-bit hash. The file is readable by its owner only, and is removed by
- * {@link #close()}.
+ * when two paths share a 64-bit hash. The file is freed by {@link #close()}, or when the process
+ * ends.
  */
 public final class FileListIndex implements AutoCloseable {
     private static final ObjectReader READER = Json.MAPPER.readerFor(FileEntry.class);
     private static final ObjectWriter WRITER = Json.MAPPER.writerFor(FileEntry.class)
             .without(SerializationFeature.INDENT_OUTPUT);
 
-    private final Path file;
+    private final UnlinkedTempFile file;
     private OutputStream out;
-    private FileChannel channel;
     /** The hash of each entry's path, by the order added. */
     private long[] hashes = new long[1024];
     /** Where each entry starts in the file; {@code offsets[size]} is where the last ends. */
@@ -45,9 +39,9 @@ public final class FileListIndex implements AutoCloseable {
     /** Open addressing over the entries: an entry's number plus one, 0 for an empty slot. */
     private int[] slots;
 
-    private FileListIndex(Path file, OutputStream out) {
+    private FileListIndex(UnlinkedTempFile file) {
         this.file = file;
-        this.out = out;
+        this.out = new BufferedOutputStream(file.append(), 1 << 16);
     }
 
     /**
@@ -56,15 +50,9 @@ public final class FileListIndex implements AutoCloseable {
      * @return the index
      */
     public static FileListIndex create() {
-        Path file = null;
         try {
-            // createTempFile makes it owner-only on POSIX file systems
-            file = Files.createTempFile("walkeeper-file-index-", ".json");
-            return new FileListIndex(file, new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+            return new FileListIndex(UnlinkedTempFile.create("walkeeper-file-index-"));
         } catch (IOException e) {
-            if (file != null) {
-                deleteQuietly(file);
-            }
             throw new StorageException("Cannot create a temporary file for a backup's file list (HINT: check that "
                     + "java.io.tmpdir is writable and has room for a few hundred bytes per file of the cluster)", e);
         }
@@ -91,7 +79,7 @@ public final class FileListIndex implements AutoCloseable {
             offsets[size + 1] = offsets[size] + json.length;
             size++;
         } catch (IOException ex) {
-            throw new StorageException("Cannot write a backup's file list to " + file + ": " + ex.getMessage()
+            throw new StorageException("Cannot write a backup's file list to a temporary file: " + ex.getMessage()
                     + " (HINT: check the room left in java.io.tmpdir)", ex);
         }
     }
@@ -106,11 +94,10 @@ public final class FileListIndex implements AutoCloseable {
             return;
         }
         try {
-            out.close();
+            out.flush();
             out = null;
-            channel = FileChannel.open(file, StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new StorageException("Cannot write a backup's file list to " + file + ": " + e.getMessage()
+            throw new StorageException("Cannot write a backup's file list to a temporary file: " + e.getMessage()
                     + " (HINT: check the room left in java.io.tmpdir)", e);
         }
         hashes = Arrays.copyOf(hashes, size);
@@ -161,35 +148,22 @@ public final class FileListIndex implements AutoCloseable {
         return size;
     }
 
-    /** Removes the file. */
+    /** Frees the file. */
     @Override
     public synchronized void close() {
+        out = null;
         try {
-            if (out != null) {
-                out.close();
-            }
-            if (channel != null) {
-                channel.close();
-            }
+            file.close();
         } catch (IOException e) {
-            // the file is removed below; nothing else holds what it held
-        } finally {
-            out = null;
-            deleteQuietly(file);
+            // unnamed: the system frees it with the process at the latest
         }
     }
 
     private FileEntry read(int n) {
-        ByteBuffer buf = ByteBuffer.allocate((int) (offsets[n + 1] - offsets[n]));
         try {
-            while (buf.hasRemaining()) {
-                if (channel.read(buf, offsets[n] + buf.position()) < 0) {
-                    throw new EOFException("the file ends before entry " + n);
-                }
-            }
-            return READER.readValue(buf.array());
+            return READER.readValue(file.read(offsets[n], (int) (offsets[n + 1] - offsets[n])));
         } catch (IOException e) {
-            throw new StorageException("Cannot read a backup's file list back from " + file + ": " + e.getMessage(), e);
+            throw new StorageException("Cannot read a backup's file list back from a temporary file: " + e.getMessage(), e);
         }
     }
 
@@ -210,13 +184,5 @@ public final class FileListIndex implements AutoCloseable {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a temporary file left behind holds nothing that a backup needs
-        }
     }
 }

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.walkeeper.api.StorageException;
+import io.walkeeper.core.io.NonClosingOutputStream;
+import io.walkeeper.core.io.UnlinkedTempFile;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.AbstractSequentialList;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +18,17 @@ import java.util.ListIterator;
 import java.util.NoSuchElementException;
 
 /**
- * The file list of a backup being taken, kept in a private temporary file rather than on the
- * heap, so that the memory a backup needs does not grow with the number of files it stores.
+ * The file list of a backup being taken, kept in a private, unnamed temporary file
+ * ({@link UnlinkedTempFile}) rather than on the heap, so that the memory a backup needs does not grow with the number of files it stores.
  * Entries are appended in the manifest's order; {@link #entries()} then reads them back, one at a
  * time, each time it is iterated (the manifest is serialised twice: once to measure and sign it,
- * once to store it). The file is readable by its owner only, since it names every file of the
- * cluster, and is removed by {@link #close()}.
+ * once to store it). The file is its owner's alone, since it names every file of the cluster, and
+ * is freed by {@link #close()}, or when the process ends however it ends.
  */
 public final class FileListSpill implements AutoCloseable {
     private static final ObjectReader READER = Json.MAPPER.readerFor(FileEntry.class);
 
-    private final Path file;
+    private final UnlinkedTempFile file;
     private final List<MappingIterator<FileEntry>> open = new ArrayList<>();
     private SequenceWriter out;
     private FileEntry last;
@@ -38,7 +38,7 @@ public final class FileListSpill implements AutoCloseable {
     /** How many times the file has been read from its start (a test checks reads stay linear). */
     int readsStarted;
 
-    private FileListSpill(Path file, SequenceWriter out) {
+    private FileListSpill(UnlinkedTempFile file, SequenceWriter out) {
         this.file = file;
         this.out = out;
     }
@@ -49,15 +49,14 @@ public final class FileListSpill implements AutoCloseable {
      * @return the list
      */
     public static FileListSpill create() {
-        Path file = null;
+        UnlinkedTempFile file = null;
         try {
-            // createTempFile makes it owner-only on POSIX file systems
-            file = Files.createTempFile("walkeeper-file-list-", ".json");
+            file = UnlinkedTempFile.create("walkeeper-file-list-");
             SequenceWriter out = Json.MAPPER.writerFor(FileEntry.class).without(SerializationFeature.INDENT_OUTPUT)
-                    .writeValues(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+                    .writeValues(new BufferedOutputStream(new NonClosingOutputStream(file.append()), 1 << 16));
             return new FileListSpill(file, out);
         } catch (IOException e) {
-            deleteQuietly(file);
+            closeQuietly(file);
             throw new StorageException("Cannot create a temporary file for the backup's file list (HINT: check "
                     + "that java.io.tmpdir is writable and has room for a few hundred bytes per file of the "
                     + "cluster)", e);
@@ -98,7 +97,7 @@ public final class FileListSpill implements AutoCloseable {
         try {
             out.write(last);
         } catch (IOException e) {
-            throw new StorageException("Cannot write the backup's file list to " + file + ": " + e.getMessage()
+            throw new StorageException("Cannot write the backup's file list to a temporary file: " + e.getMessage()
                     + " (HINT: check the room left in java.io.tmpdir)", e);
         }
         last = null;
@@ -117,12 +116,12 @@ public final class FileListSpill implements AutoCloseable {
             try {
                 out.close();
             } catch (IOException e) {
-                throw new StorageException("Cannot write the backup's file list to " + file + ": " + e.getMessage()
+                throw new StorageException("Cannot write the backup's file list to a temporary file: " + e.getMessage()
                     + " (HINT: check the room left in java.io.tmpdir)", e);
             }
             out = null;
         }
-        return new Entries(size, regularFiles, chunked);
+        return new Entries();
     }
 
     /**
@@ -134,14 +133,9 @@ public final class FileListSpill implements AutoCloseable {
      */
     public static long regularFiles(List<FileEntry> files) {
         if (files instanceof Entries spilled) {
-            return spilled.regularFiles;
+            return spilled.regularFiles();
         }
         return files.stream().filter(f -> !f.isDirectory()).count();
-    }
-
-    /** @return the temporary file */
-    Path file() {
-        return file;
     }
 
     /**
@@ -152,12 +146,12 @@ public final class FileListSpill implements AutoCloseable {
      */
     public static boolean anyChunked(List<FileEntry> files) {
         if (files instanceof Entries spilled) {
-            return spilled.chunked;
+            return spilled.chunked();
         }
         return files.stream().anyMatch(f -> f != null && f.chunks() != null);
     }
 
-    /** Closes what is still open and removes the file. */
+    /** Closes what is still open and frees the file. */
     @Override
     public synchronized void close() {
         try {
@@ -169,32 +163,32 @@ public final class FileListSpill implements AutoCloseable {
                 it.close();
             }
         } catch (IOException e) {
-            // the file is removed below; nothing else holds what it held
+            // the file is freed below; nothing else holds what it held
         } finally {
             open.clear();
-            deleteQuietly(file);
+            closeQuietly(file);
         }
     }
 
-    private static void deleteQuietly(Path file) {
+    private static void closeQuietly(UnlinkedTempFile file) {
         if (file == null) {
             return;
         }
         try {
-            Files.deleteIfExists(file);
+            file.close();
         } catch (IOException e) {
-            // a temporary file left behind holds nothing that a backup needs
+            // unnamed: the system frees it with the process at the latest
         }
     }
 
     private synchronized MappingIterator<FileEntry> openReader() {
         try {
-            MappingIterator<FileEntry> it = READER.readValues(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+            MappingIterator<FileEntry> it = READER.readValues(new BufferedInputStream(file.readFrom(0), 1 << 16));
             open.add(it);
             readsStarted++;
             return it;
         } catch (IOException e) {
-            throw new StorageException("Cannot read the backup's file list back from " + file + ": "
+            throw new StorageException("Cannot read the backup's file list back from a temporary file: "
                     + e.getMessage(), e);
         }
     }
@@ -208,21 +202,20 @@ public final class FileListSpill implements AutoCloseable {
         }
     }
 
-    /** The completed list: read from the file on each iteration. */
+    /** The completed list (nothing can be added to the spill any more): read from the file on each iteration. */
     private final class Entries extends AbstractSequentialList<FileEntry> {
-        private final int count;
-        private final long regularFiles;
-        private final boolean chunked;
-
-        Entries(int count, long regularFiles, boolean chunked) {
-            this.count = count;
-            this.regularFiles = regularFiles;
-            this.chunked = chunked;
-        }
 
         @Override
         public int size() {
-            return count;
+            return size;
+        }
+
+        long regularFiles() {
+            return regularFiles;
+        }
+
+        boolean chunked() {
+            return chunked;
         }
 
         @Override
@@ -257,7 +250,7 @@ public final class FileListSpill implements AutoCloseable {
             try {
                 e = source.nextValue();
             } catch (IOException ex) {
-                throw new StorageException("Cannot read the backup's file list back from " + file + ": "
+                throw new StorageException("Cannot read the backup's file list back from a temporary file: "
                         + ex.getMessage(), ex);
             }
             next++;

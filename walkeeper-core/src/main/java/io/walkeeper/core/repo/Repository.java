@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -481,31 +479,22 @@ public final class Repository {
                     + "repository (HINT: if you trust it, accept unsigned manifests for this restore: "
                     + "RestoreRequest.withUnsignedManifestsAccepted(true), or --accept-unsigned-manifest)");
         }
-        // read once into a private temporary file, so that what is verified is what is parsed,
-        // without holding a manifest of a million files in memory
-        Path copy = null;
-        try {
-            copy = Files.createTempFile("walkeeper-manifest-", ".json");
+        // read once into a private, unnamed temporary file, so that what is verified is what is
+        // parsed, without holding a manifest of a million files in memory
+        try (io.walkeeper.core.io.UnlinkedTempFile copy = io.walkeeper.core.io.UnlinkedTempFile.create("walkeeper-manifest-")) {
             try (InputStream in = store.get(key)) {
-                Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                in.transferTo(copy.append());
             }
             if (signature == null) {
                 LOG.warn("Backup {}: its manifest has no signature; restoring it because unsigned manifests are accepted",
                         name);
-            } else {
-                boolean valid;
-                try (InputStream in = Files.newInputStream(copy)) {
-                    valid = verifier.get().verify(in, signature);
-                }
-                if (!valid) {
-                    throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " does not "
-                            + "match its signature " + sigKey + ": it was altered, or signed with a key this configuration "
-                            + "does not hold (HINT: restore another backup, and find out who can write to the repository)");
-                }
+            } else if (!verifier.get().verify(new java.io.BufferedInputStream(copy.readFrom(0), 1 << 16), signature)) {
+                throw new IntegrityException("The manifest of backup " + name + " in " + store.location() + " does not "
+                        + "match its signature " + sigKey + ": it was altered, or signed with a key this configuration "
+                        + "does not hold (HINT: restore another backup, and find out who can write to the repository)");
             }
-            try (InputStream in = Files.newInputStream(copy)) {
-                return Json.MAPPER.readValue(in, BackupManifest.class).validate(key);
-            }
+            return Json.MAPPER.readValue(new java.io.BufferedInputStream(copy.readFrom(0), 1 << 16), BackupManifest.class)
+                    .validate(key);
         } catch (JsonProcessingException e) {
             throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
                     + ": it does not parse (" + ManifestJson.problem(e) + ")", e);
@@ -513,15 +502,7 @@ public final class Repository {
             throw new IntegrityException("Backup manifest '" + key + "' holds an invalid value: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new StorageException("Cannot read backup manifest '" + key + "' in " + store.location()
-                    + " (through a temporary copy " + copy + "): " + e.getMessage(), e);
-        } finally {
-            if (copy != null) {
-                try {
-                    Files.deleteIfExists(copy);
-                } catch (IOException e) {
-                    LOG.warn("Cannot remove the temporary copy {} of a manifest: {}", copy, e.getMessage());
-                }
-            }
+                    + " (through a temporary copy in java.io.tmpdir): " + e.getMessage(), e);
         }
     }
 

@@ -15,6 +15,7 @@ import io.walkeeper.api.RetentionPolicy;
 import io.walkeeper.api.RetentionResult;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.api.WalKeeperException;
+import io.walkeeper.core.io.HeldTempFiles;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.IndexedManifest;
 import io.walkeeper.core.repo.ObjectFormat;
@@ -251,19 +252,17 @@ class BackupRunTest {
         // another run's object under a name this run does not take
         store.create("backups/base_000000010000000000000001/part_0001.tar", out -> out.write(1));
         store.when(BlobOperation.CREATE).key(k -> k.endsWith("pg_control.tar")).always().failNonRetryable();
-        Set<String> fileListsBefore = temporaryFileLists();
+        List<String> fileListsBefore = temporaryFileLists();
         assertThrows(StorageException.class, () -> run(BackupRequest.full()).run());
         assertEquals(List.of("start"), pg.calls, "a failed copy never stops the backup: closing the session aborts it");
         assertEquals(Set.of("backups/base_000000010000000000000001/part_0001.tar"), backupKeys());
-        assertEquals(fileListsBefore, temporaryFileLists(), "the file lists of the parts written are removed too");
+        assertEquals(fileListsBefore, temporaryFileLists(), "the file lists of the parts written are freed too");
     }
 
-    /** The temporary file lists of backups in java.io.tmpdir. */
-    private static Set<String> temporaryFileLists() {
-        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(java.nio.file.Path.of(
-                System.getProperty("java.io.tmpdir")))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("walkeeper-file-list-"))
-                    .collect(java.util.stream.Collectors.toSet());
+    /** The temporary file lists and indexes this JVM holds open. */
+    private static List<String> temporaryFileLists() {
+        try {
+            return HeldTempFiles.held("walkeeper-file-");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -302,7 +301,9 @@ class BackupRunTest {
         archive("000000010000000000000003");
         pg.duringStop = () -> store.delete(List.of(RepositoryLayout.manifestKey(parent.name())));
         Set<String> before = backupKeys();
+        List<String> held = temporaryFileLists();
         ConflictException e = assertThrows(ConflictException.class, () -> run(BackupRequest.auto()).run());
+        assertEquals(held, temporaryFileLists(), "the parent's file index and the delta's file lists are freed");
         assertTrue(e.getMessage().contains("its parent " + parent.name() + " was deleted while it ran"), e.getMessage());
         Set<String> expected = new TreeSet<>(before);
         expected.remove(RepositoryLayout.manifestKey(parent.name()));

@@ -3,25 +3,21 @@ package io.walkeeper.core.repo;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.walkeeper.api.IntegrityException;
+import io.walkeeper.core.io.HeldTempFiles;
 import io.walkeeper.testkit.InMemoryBlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,25 +83,18 @@ class FileListIndexTest {
     }
 
     @Test
-    void isUsableOnlyOnceCompleteAndItsOwnerOnlyFileGoesOnClose() throws IOException {
-        Path file;
-        try (Stream<Path> before = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            List<Path> earlier = before.toList();
-            FileListIndex index = FileListIndex.create();
-            try (Stream<Path> after = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-                file = after.filter(p -> !earlier.contains(p) && p.getFileName().toString().startsWith("walkeeper-file-index-"))
-                        .findFirst().orElseThrow();
-            }
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-            FileEntry dir = FileListSpillTest.pieces(0, 1).get(0);
-            index.add(dir);
-            assertThrows(IllegalStateException.class, () -> index.find(dir.path()));
-            index.complete();
-            assertThrows(IllegalStateException.class, () -> index.add(dir));
-            assertEquals(dir, index.find(dir.path()));
-            index.close();
-        }
-        assertFalse(Files.exists(file), "the temporary file is removed");
+    void isUsableOnlyOnceCompleteAndItsUnnamedFileIsFreedOnClose() throws IOException {
+        List<String> before = HeldTempFiles.held("walkeeper-file-index-");
+        FileListIndex index = FileListIndex.create();
+        assertEquals(before.size() + 1, HeldTempFiles.held("walkeeper-file-index-").size(), "held open, unlinked");
+        FileEntry dir = FileListSpillTest.pieces(0, 1).get(0);
+        index.add(dir);
+        assertThrows(IllegalStateException.class, () -> index.find(dir.path()));
+        index.complete();
+        assertThrows(IllegalStateException.class, () -> index.add(dir));
+        assertEquals(dir, index.find(dir.path()));
+        index.close();
+        assertEquals(before, HeldTempFiles.held("walkeeper-file-index-"), "closing frees it");
     }
 
     @ParameterizedTest

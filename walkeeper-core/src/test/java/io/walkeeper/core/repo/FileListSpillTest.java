@@ -4,18 +4,19 @@ import io.walkeeper.api.BackupKind;
 import io.walkeeper.api.BackupStatistics;
 import io.walkeeper.api.Lsn;
 import io.walkeeper.api.TimelineId;
+import io.walkeeper.core.io.HeldTempFiles;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -121,16 +122,22 @@ class FileListSpillTest {
     }
 
     @Test
-    void theFileIsTheOwnersAloneAndClosingRemovesIt() throws IOException {
-        Path file;
-        try (FileListSpill spill = FileListSpill.create()) {
+    void theFileHasNoNameAndClosingFreesIt() throws IOException {
+        List<String> before = HeldTempFiles.held("walkeeper-file-list-");
+        try (Stream<Path> named = Files.list(Path.of(System.getProperty("java.io.tmpdir")));
+             FileListSpill spill = FileListSpill.create()) {
+            List<Path> earlier = named.toList();
             spill.add(FileEntry.directory("base", 0700, T0));
             spill.add(FileEntry.directory("global", 0700, T0));
-            file = spill.file();
-            assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(file));
+            assertEquals(before.size() + 1, HeldTempFiles.held("walkeeper-file-list-").size(), "held open, unlinked");
+            try (Stream<Path> now = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                assertEquals(List.of(), now.filter(p -> !earlier.contains(p))
+                        .filter(p -> p.getFileName().toString().startsWith("walkeeper-file-list-")).toList(),
+                        "no directory names it: a process killed with -9 leaves nothing behind");
+            }
             spill.entries().iterator().next();
         }
-        assertFalse(Files.exists(file), "closing removes the file, with a reader still open");
+        assertEquals(before, HeldTempFiles.held("walkeeper-file-list-"), "closing frees it, with a reader still open");
     }
 
     @Test

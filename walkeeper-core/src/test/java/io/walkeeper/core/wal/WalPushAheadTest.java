@@ -25,8 +25,7 @@ class WalPushAheadTest {
     @Test
     void pushesTheOldestReadySegmentsAndMarksOnlyWhatWasStored() throws IOException {
         InMemoryBlobStore store = new InMemoryBlobStore();
-        DefaultWalArchiver archiver = new DefaultWalArchiver(new Repository(store,
-                new ObjectFormat(Providers.codec("lz4"), null, null, Providers.codecs())));
+        DefaultWalArchiver archiver = archiver(store);
         Path wal = Files.createDirectories(dir.resolve("pg_wal/archive_status"));
         for (int i = 1; i <= 6; i++) {
             String name = String.format("0000000100000000000000%02X", i);
@@ -64,8 +63,7 @@ class WalPushAheadTest {
     @Test
     void aMarkersTemporaryFileLeftByAKilledPushIsRemovedOnceStale() throws IOException {
         InMemoryBlobStore store = new InMemoryBlobStore();
-        DefaultWalArchiver archiver = new DefaultWalArchiver(new Repository(store,
-                new ObjectFormat(Providers.codec("lz4"), null, null, Providers.codecs())));
+        DefaultWalArchiver archiver = archiver(store);
         Path status = Files.createDirectories(dir.resolve("pg_wal/archive_status"));
         String name = "000000010000000000000002";
         Files.write(dir.resolve("pg_wal").resolve(name), DefaultWalArchiverTest.segment(name, 42L, 2));
@@ -80,5 +78,11 @@ class WalPushAheadTest {
         assertFalse(Files.exists(stale), "a stale temporary marker is removed");
         assertTrue(Files.exists(young), "a temporary marker being written is left alone");
         assertTrue(Files.exists(markers.resolve(name)));
+    }
+
+    /** An archiver storing lz4-compressed WAL in {@code store}. */
+    private static DefaultWalArchiver archiver(InMemoryBlobStore store) {
+        return new DefaultWalArchiver(new Repository(store,
+                new ObjectFormat(Providers.codec("lz4"), null, null, Providers.codecs())));
     }
 }
