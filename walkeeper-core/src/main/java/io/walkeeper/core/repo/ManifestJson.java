@@ -52,7 +52,7 @@ final class ManifestJson {
     static SimpleModule module() {
         SimpleModule m = new SimpleModule("walkeeper-manifest");
         text(m, Lsn.class, Lsn::toString, Lsn::parse, "an LSN such as 16/B374D848");
-        text(m, Instant.class, Instant::toString, Instant::parse, "an ISO 8601 time such as 2026-01-01T00:00:00Z");
+        text(m, Instant.class, IsoInstants::format, IsoInstants::parse, "an ISO 8601 time such as 2026-01-01T00:00:00Z");
         text(m, BackupKind.class, BackupKind::name, BackupKind::valueOf, "FULL or DELTA");
         text(m, FileEntry.Type.class, FileEntry.Type::text, FileEntry.Type::ofText, "file or dir");
         text(m, FileEntry.Storage.class, FileEntry.Storage::text, FileEntry.Storage::ofText, "whole, delta or unchanged");
