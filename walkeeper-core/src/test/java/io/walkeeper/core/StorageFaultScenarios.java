@@ -106,7 +106,10 @@ abstract class StorageFaultScenarios {
         wk = WalKeeper.builder().storage(faulty)
                 .storageOptions(FAST_RETRIES)
                 .postgres(PgConnection.of("127.0.0.1", pg.port(), "postgres"), pg.dataDir())
-                .partSizeThreshold(2L << 20) // small parts, and the largest files cut into 2 MiB chunks
+                // small parts (a dozen, four of them chunks of pgbench_accounts), so that failures hit
+                // the first, middle and last parts and chunks; every storage call of a backup is failed in
+                // turn, three ways, so each further part costs three more backups
+                .partSizeThreshold(4L << 20)
                 .concurrency(2)
                 .walArchiveTimeout(Duration.ofSeconds(60))
                 .build();

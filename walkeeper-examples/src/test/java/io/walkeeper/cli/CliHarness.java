@@ -7,17 +7,25 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Runs the built CLI as a separate process, the way PostgreSQL and a DBA run it. The shaded jar
- * is copied with a small launcher into a world-readable directory, so that PostgreSQL can call
- * it as the {@code postgres} OS user even when the checkout itself is private.
+ * is copied into a world-readable directory, so that PostgreSQL can call it as the
+ * {@code postgres} OS user even when the checkout itself is private. The copy is made once per
+ * test JVM, with the class-data sharing archive {@code scripts/build-cds.sh} writes for it (as the
+ * build writes one for the jar in {@code target/}, unless {@code -Dwalkeeper.cds.skip}), so
+ * that the short commands start as fast as in an installation; each harness links to it from its
+ * own directory, beside its own copy of the launcher.
  */
 final class CliHarness {
+    private static Path sharedJar;
+
     private final Path launcher;
     private final Map<String, String> env = new HashMap<>();
 
@@ -34,15 +42,76 @@ final class CliHarness {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         // the repository's own launcher, in the layout it expects: bin/walkeeper and the jar under target/
         Path target = Files.createDirectories(dir.resolve("walkeeper-examples/target"));
+        Path shared = sharedJar();
         Path jar = target.resolve("walkeeper-cli.jar");
-        Files.copy(builtJar(), jar, StandardCopyOption.REPLACE_EXISTING);
+        Files.deleteIfExists(jar);
+        Files.createSymbolicLink(jar, shared);
+        Path archive = shared.resolveSibling(shared.getFileName() + ".jsa");
+        if (Files.isRegularFile(archive)) {
+            Path link = target.resolve("walkeeper-cli.jar.jsa");
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, archive);
+        }
         Path bin = Files.createDirectories(dir.resolve("bin"));
         launcher = bin.resolve("walkeeper");
         Files.copy(repositoryRoot().resolve("bin/walkeeper"), launcher, StandardCopyOption.REPLACE_EXISTING);
         for (Path p : new Path[] {dir.resolve("walkeeper-examples"), target, bin, launcher}) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
+    }
+
+    /**
+     * The world-readable copy of the built jar this test JVM's harnesses share, made on first
+     * use and removed when the JVM exits; with a class-data sharing archive written for it if the
+     * build wrote one for the jar it copies (the archive names the jar's path, so the build's
+     * own does not serve a copy).
+     */
+    private static synchronized Path sharedJar() throws IOException {
+        if (sharedJar != null) {
+            return sharedJar;
+        }
+        Path dir = Files.createTempDirectory("walkeeper-cli-jar");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException ignored) {
+                // a temporary directory left behind
+            }
+        }));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path built = builtJar();
+        Path jar = dir.resolve("walkeeper-cli.jar");
+        Files.copy(built, jar);
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        if (Files.isRegularFile(built.resolveSibling(built.getFileName() + ".jsa"))) {
+            writeCdsArchive(jar);
+        }
+        sharedJar = jar;
+        return jar;
+    }
+
+    /** Runs scripts/build-cds.sh for the copy; without an archive the launcher starts the JVM without one. */
+    private static void writeCdsArchive(Path jar) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("bash", repositoryRoot().resolve("scripts/build-cds.sh").toString());
+        pb.environment().put("WALKEEPER_JAR", jar.toString());
+        pb.redirectErrorStream(true);
+        Path log = Files.createTempFile("build-cds", ".log");
+        pb.redirectOutput(log.toFile());
+        try {
+            Process p = pb.start();
+            if (!p.waitFor(3, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+            }
+            if (!p.isAlive() && p.exitValue() != 0) {
+                System.err.println("CliHarness: no class-data sharing archive for the CLI copy: " + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            Files.deleteIfExists(log);
+        }
     }
 
     static Path repositoryRoot() {

@@ -49,7 +49,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * production, against a real cluster (1 MiB WAL segments, so that there are many). For each
  * command the run is first timed without a kill; then for each of {@value #DEFAULT_POINTS} points
  * (more with {@code -Dwalkeeper.crash.points=N}) a kill delay is drawn in its slice of that time,
- * from a seed that is printed ({@code -Dwalkeeper.crash.seed=S} replays a run). After each kill,
+ * from a seed that is new each run, so the points differ from run to run, and printed
+ * ({@code -Dwalkeeper.crash.seed=S} replays a run). After each kill,
  * and again after the command is run once more to completion, the invariants hold:
  * <ul>
  *   <li>every listed backup verifies (all its parts present and intact, its WAL archived), and
@@ -66,7 +67,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CrashIT {
-    private static final int DEFAULT_POINTS = 12;
+    private static final int DEFAULT_POINTS = 8;
     private final int points = Integer.getInteger("walkeeper.crash.points", DEFAULT_POINTS);
     private final long seed = Long.getLong("walkeeper.crash.seed", System.nanoTime());
     private final Random random = new Random(seed);
