@@ -73,7 +73,7 @@ class ArchiveBackupPitrIT {
         ws.pointAt(source);
         PgbenchRun load = source.pgbenchStart(2, 8);
         CliHarness.Result push = cli.run("--config", config.toString(), "backup-push", source.dataDir().toString());
-        load.await();
+        DeltaItSupport.endLoad(source, load);
         assertEquals(0, push.exitCode(), push.toString());
         String[] lines = push.stdout().strip().split("\n");
         backupName = lines[lines.length - 1].strip();

@@ -69,6 +69,20 @@ final class DeltaItSupport {
         return name;
     }
 
+    /**
+     * Ends load started to overlap some work, once that work is done: stops pgbench if it still
+     * runs, rather than wait out the rest of its planned duration, else checks that it succeeded;
+     * then waits until its sessions are gone, so that nothing writes any more.
+     */
+    static void endLoad(PostgresCluster pg, PgbenchRun load) throws InterruptedException {
+        if (load.isAlive()) {
+            load.stop();
+        } else {
+            load.await();
+        }
+        awaitNoPgbench(pg);
+    }
+
     /** Waits until the server has no pgbench session left, so that nothing writes any more. */
     static void awaitNoPgbench(PostgresCluster pg) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(60);

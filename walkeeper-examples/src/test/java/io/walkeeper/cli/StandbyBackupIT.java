@@ -73,7 +73,7 @@ class StandbyBackupIT {
                 // the primary writes a little and does not switch: the standby backup's last segment never arrives
                 primary.execute("CREATE TABLE not_switched AS SELECT 1 AS id");
                 awaitReplayed(primary, standby);
-                cli.env("WALKEEPER_WAL_ARCHIVE_TIMEOUT", "3");
+                cli.env("WALKEEPER_WAL_ARCHIVE_TIMEOUT", "1");
                 CliHarness.Result late = cli.run("--config", config.toString(), "backup-push", standby.dataDir().toString());
                 assertEquals(8, late.exitCode(), late.toString());
                 assertTrue(late.stderr().contains("standby") && late.stderr().contains("archive_timeout")
@@ -87,7 +87,7 @@ class StandbyBackupIT {
                 try (WalSwitcher switcher = new WalSwitcher(primary)) {
                     push = cli.run("--config", config.toString(), "backup-push", standby.dataDir().toString());
                 }
-                load.await();
+                DeltaItSupport.endLoad(primary, load);
                 assertEquals(0, push.exitCode(), push.toString());
 
                 primary.execute("CREATE TABLE after_backup AS SELECT generate_series(1, 1000) AS id");

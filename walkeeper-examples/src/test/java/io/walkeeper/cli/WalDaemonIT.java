@@ -177,7 +177,7 @@ class WalDaemonIT {
             last = pg.queryString("SELECT pg_walfile_name(pg_switch_wal())");
             Thread.sleep(300);
         }
-        bench.await();
+        DeltaItSupport.endLoad(pg, bench);
         last = pg.queryString("SELECT pg_walfile_name(pg_switch_wal())");
         ArchiveBackupPitrIT.awaitArchived(repo, last);
         int compared = assertNothingLost(last);
