@@ -45,7 +45,7 @@ class IsoInstantsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"2026-12-07T08:00:00+01:00", "2026-12-07t08:00:00z", "1969-12-31T23:59:59Z",
-        "+10000-01-01T00:00:00Z", "2016-12-31T23:59:60Z", "2026-12-07T08:00:00.Z"})
+        "+10000-01-01T00:00:00Z", "2016-12-31T23:59:60Z", "2026-12-07T08:00:00.Z", "2026-12-07T24:00:00Z"})
     void leavesOtherFormsToInstant(String text) {
         Instant expected;
         try {
@@ -58,7 +58,7 @@ class IsoInstantsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"2026-02-30T08:00:00Z", "2026-13-01T08:00:00Z", "2026-12-07T24:00:00Z", "2026-12-07T08:-1:00Z",
+    @ValueSource(strings = {"2026-02-30T08:00:00Z", "2026-13-01T08:00:00Z", "2026-12-07T25:00:00Z", "2026-12-07T08:-1:00Z",
         "2026-12-07T08:00:00.1234567890Z", "2026-12-07T08:00:0xZ", "2026-12-07 08:00:00Z", "yesterday", ""})
     void refusesWhatInstantRefuses(String text) {
         assertThrows(DateTimeException.class, () -> Instant.parse(text), "the oracle refuses " + text);
