@@ -1,15 +1,19 @@
 package io.walkeeper.core.repo;
 
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.walkeeper.api.StorageException;
 import io.walkeeper.core.io.UnlinkedTempFile;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A file list that finds the entry of a path without holding the entries on the heap: the
@@ -126,6 +130,19 @@ public final class FileListIndex implements AutoCloseable {
      * @throws IllegalStateException before {@link #complete()}
      */
     public FileEntry find(String path) {
+        int n = indexOf(path);
+        return n < 0 ? null : read(n);
+    }
+
+    /**
+     * Finds the number of a path's entry: its place in the order the entries were added, which
+     * callers may use to keep a little state per entry in arrays.
+     *
+     * @param path a path as the manifest lists it
+     * @return its number, from 0, or -1 if the list does not name it
+     * @throws IllegalStateException before {@link #complete()}
+     */
+    public int indexOf(String path) {
         int[] table = slots;
         if (table == null) {
             throw new IllegalStateException("the file index is not complete");
@@ -133,14 +150,48 @@ public final class FileListIndex implements AutoCloseable {
         long h = hash(path);
         for (int slot = start(h, table.length); table[slot] != 0; slot = (slot + 1) & (table.length - 1)) {
             int n = table[slot] - 1;
-            if (hashes[n] == h) {
-                FileEntry e = read(n);
-                if (e.path().equals(path)) {
-                    return e;
-                }
+            if (hashes[n] == h && read(n).path().equals(path)) {
+                return n;
             }
         }
-        return null;
+        return -1;
+    }
+
+    /**
+     * Reads an entry by its number.
+     *
+     * @param n its number, from 0 to {@link #size()} - 1
+     * @return the entry
+     * @throws IndexOutOfBoundsException if there is no such entry
+     * @throws IllegalStateException before {@link #complete()}
+     */
+    public FileEntry get(int n) {
+        if (slots == null) {
+            throw new IllegalStateException("the file index is not complete");
+        }
+        Objects.checkIndex(n, size);
+        return read(n);
+    }
+
+    /**
+     * Hands every entry to {@code action}, in the order added, reading the file once from its
+     * start.
+     *
+     * @param action receives each entry
+     * @throws IllegalStateException before {@link #complete()}
+     */
+    public void forEach(Consumer<FileEntry> action) {
+        if (slots == null) {
+            throw new IllegalStateException("the file index is not complete");
+        }
+        try (MappingIterator<FileEntry> it = READER.readValues(
+                new BufferedInputStream(file.readFrom(0), 1 << 16))) {
+            for (int n = 0; n < size; n++) {
+                action.accept(it.nextValue());
+            }
+        } catch (IOException e) {
+            throw new StorageException("Cannot read a backup's file list back from a temporary file: " + e.getMessage(), e);
+        }
     }
 
     /** @return the number of entries */

@@ -457,10 +457,42 @@ public final class Repository {
      * @throws IntegrityException if the signature is missing (and not accepted) or does not verify
      */
     public BackupManifest readTrustedManifest(String name, boolean acceptUnsigned) {
+        return readTrusted(name, acceptUnsigned, (in, k) -> Json.MAPPER.readValue(in, BackupManifest.class).validate(k));
+    }
+
+    /**
+     * Reads a manifest for a restore as {@link #readTrustedManifest} does, its signature checked
+     * the same way, but streamed into an index of its file list on disk (see
+     * {@link #readManifestIndexed}), so that memory does not grow with the number of files.
+     *
+     * @param name the backup name
+     * @param acceptUnsigned accept a manifest without a signature, with a warning
+     * @return the manifest with its indexed file list, to be closed
+     * @throws NotFoundException if there is no such manifest
+     * @throws IntegrityException if the signature is missing (and not accepted) or does not verify,
+     *     or the manifest does not parse, lists an invalid entry, or names a path twice
+     */
+    public IndexedManifest readTrustedManifestIndexed(String name, boolean acceptUnsigned) {
+        FileListIndex index = FileListIndex.create();
+        try {
+            ManifestSummary summary = readTrusted(name, acceptUnsigned, (in, key) -> {
+                ManifestSummary read = ManifestSummary.read(in, key, index::add);
+                index.complete();
+                return read;
+            });
+            return new IndexedManifest(summary, index);
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    /** Reads a manifest with {@code reader} once its signature is checked (see {@link #readTrustedManifest}). */
+    private <T> T readTrusted(String name, boolean acceptUnsigned, ManifestReader<T> reader) {
         String key = RepositoryLayout.manifestKey(name);
         Optional<io.walkeeper.spi.SupportsSigning> verifier = format.signer();
         if (verifier.isEmpty()) {
-            return readStoredManifest(name, (in, k) -> Json.MAPPER.readValue(in, BackupManifest.class).validate(k))
+            return readStoredManifest(name, reader)
                     .orElseThrow(() -> new NotFoundException("No backup manifest '" + key + "' in " + store.location()));
         }
         String sigKey = RepositoryLayout.manifestSignatureKey(name);
@@ -493,8 +525,7 @@ public final class Repository {
                         + "match its signature " + sigKey + ": it was altered, or signed with a key this configuration "
                         + "does not hold (HINT: restore another backup, and find out who can write to the repository)");
             }
-            return Json.MAPPER.readValue(new java.io.BufferedInputStream(copy.readFrom(0), 1 << 16), BackupManifest.class)
-                    .validate(key);
+            return reader.read(new java.io.BufferedInputStream(copy.readFrom(0), 1 << 16), key);
         } catch (JsonProcessingException e) {
             throw new IntegrityException("Cannot read backup manifest '" + key + "' in " + store.location()
                     + ": it does not parse (" + ManifestJson.problem(e) + ")", e);

@@ -43,6 +43,28 @@ class FileListIndexTest {
     }
 
     @Test
+    void numbersEntriesInTheOrderAddedAndReadsThemAllInThatOrder() {
+        List<FileEntry> entries = FileListSpillTest.joined(FileListSpillTest.pieces(3_000, 5));
+        try (FileListIndex index = FileListIndex.create()) {
+            entries.forEach(index::add);
+            index.complete();
+            for (int n = 0; n < entries.size(); n++) {
+                assertEquals(n, index.indexOf(entries.get(n).path()));
+                assertEquals(entries.get(n), index.get(n));
+            }
+            assertEquals(-1, index.indexOf("base/0/1"));
+            assertThrows(IndexOutOfBoundsException.class, () -> index.get(entries.size()));
+            assertThrows(IndexOutOfBoundsException.class, () -> index.get(-1));
+            List<FileEntry> read = new ArrayList<>();
+            index.forEach(read::add);
+            assertEquals(entries, read);
+            read.clear();
+            index.forEach(read::add);
+            assertEquals(entries, read, "each pass reads from the start");
+        }
+    }
+
+    @Test
     void findsFromManyThreadsAtOnce() throws Exception {
         List<FileEntry> entries = FileListSpillTest.joined(FileListSpillTest.pieces(5_000, 11));
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.walkeeper.api.BackupSelector;
 import io.walkeeper.api.IntegrityException;
 import io.walkeeper.api.Lsn;
+import io.walkeeper.api.NotFoundException;
 import io.walkeeper.api.RestoreRequest;
 import io.walkeeper.api.VerificationResult;
 import io.walkeeper.core.backup.TestBackups;
+import io.walkeeper.core.io.HeldTempFiles;
+import io.walkeeper.core.repo.BackupManifest;
+import io.walkeeper.core.repo.FileEntry;
+import io.walkeeper.core.repo.IndexedManifest;
 import io.walkeeper.core.repo.Json;
 import io.walkeeper.core.repo.ObjectFormat;
 import io.walkeeper.core.repo.Providers;
@@ -26,9 +31,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -119,5 +126,37 @@ class ManifestSignatureTest {
                 .noneMatch(p -> p.contains("signature")));
         assertTrue(new DefaultRestorer(restoring, 2).verify(BackupSelector.named("base_1")).problems().stream()
                 .anyMatch(p -> p.contains("has no signature")));
+    }
+
+    @Test
+    void theIndexedReadChecksTheSignatureAsTheWholeReadDoes() throws IOException {
+        InMemoryBlobStore store = new InMemoryBlobStore();
+        Repository repo = repository(store, true);
+        backUp(repo);
+        BackupManifest whole = repo.readTrustedManifest("base_1", false);
+        List<String> held = HeldTempFiles.held("walkeeper-");
+        try (IndexedManifest indexed = repo.readTrustedManifestIndexed("base_1", false)) {
+            assertEquals(whole.toInfo(), indexed.summary().toInfo());
+            for (FileEntry f : whole.files()) {
+                assertEquals(f, indexed.files().find(f.path()), f.path());
+            }
+        }
+        String key = RepositoryLayout.manifestKey("base_1");
+        ObjectNode m;
+        try (InputStream in = store.get(key)) {
+            m = (ObjectNode) Json.MAPPER.readTree(in);
+        }
+        m.put("backupLabel", "START WAL LOCATION: 0/9000028 (file 000000010000000000000009)\n");
+        store.put(key, out -> out.write(Json.MAPPER.writeValueAsBytes(m)));
+        IntegrityException e = assertThrows(IntegrityException.class, () -> repo.readTrustedManifestIndexed("base_1", false));
+        assertTrue(e.getMessage().contains("does not match its signature"), e.getMessage());
+        store.delete(List.of(RepositoryLayout.manifestSignatureKey("base_1")));
+        e = assertThrows(IntegrityException.class, () -> repo.readTrustedManifestIndexed("base_1", false));
+        assertTrue(e.getMessage().contains("has no signature"), e.getMessage());
+        try (IndexedManifest accepted = repo.readTrustedManifestIndexed("base_1", true)) {
+            assertEquals(whole.files().size(), accepted.files().size());
+        }
+        assertThrows(NotFoundException.class, () -> repo.readTrustedManifestIndexed("base_2", false));
+        assertEquals(held, HeldTempFiles.held("walkeeper-"), "every temporary file is freed, refused or not");
     }
 }
