@@ -22,6 +22,8 @@ import io.walkeeper.core.io.ProgressTicker;
 import io.walkeeper.core.io.Workers;
 import io.walkeeper.core.repo.BackupManifest;
 import io.walkeeper.core.repo.FileEntry;
+import io.walkeeper.core.repo.FileListIndex;
+import io.walkeeper.core.repo.IndexedManifest;
 import io.walkeeper.core.repo.Repository;
 import io.walkeeper.core.repo.RepositoryLayout;
 import org.slf4j.Logger;
@@ -38,7 +40,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +96,28 @@ public final class DefaultRestorer implements Restorer {
         Instant started = Instant.now();
         BackupManifest selected = new BackupCatalogue(repository).selectHeader(selectorFor(request));
         refuseIfAfterTarget(selected, request);
-        BackupManifest manifest = repository.readTrustedManifest(selected.name(), request.acceptUnsignedManifests());
-        List<BackupManifest> chain = chain(manifest, request.acceptUnsignedManifests());
+        // each backup of the chain is read with its file list indexed on disk, not held on the heap
+        List<IndexedManifest> chain = indexedChain(selected.name(), request.acceptUnsignedManifests());
+        try {
+            return restore(chain, request, listener, started);
+        } finally {
+            chain.forEach(IndexedManifest::close);
+        }
+    }
+
+    private RestoreResult restore(List<IndexedManifest> chain, RestoreRequest request, ProgressListener listener,
+                                  Instant started) {
+        IndexedManifest newest = chain.get(0);
+        BackupManifest manifest = newest.header();
         RestoreTargets targets = RestoreTargets.of(manifest, request);
-        manifest.files().forEach(f -> targets.resolve(f.path())); // every path is checked before anything is written
+        long[] totals = new long[2];
+        newest.files().forEach(f -> {
+            targets.resolve(f.path()); // every path is checked before anything is written
+            if (!f.isDirectory()) {
+                totals[0] += f.size();
+                totals[1]++;
+            }
+        });
         Path target = targets.dataDirectory();
         RestoreFiles files = filesFactory.get();
         try {
@@ -107,16 +127,14 @@ public final class DefaultRestorer implements Restorer {
             }
             LOG.info("Restoring backup {} into {}", manifest.name(), target);
             LaidDown done;
-            long bytesTotal = manifest.files().stream().filter(f -> !f.isDirectory()).mapToLong(FileEntry::size).sum();
-            long filesTotal = manifest.files().stream().filter(f -> !f.isDirectory()).count();
             Counted counted = new Counted();
             try (ProgressTicker ticker = new ProgressTicker("restore", manifest.name(), listener, counted.bytes::get,
-                    bytesTotal, counted.files::get, filesTotal)) {
+                    totals[0], counted.files::get, totals[1])) {
                 done = layDown(chain, request, targets, files, counted);
                 ticker.finish();
             }
             files.release();
-            RestoreResult result = new RestoreResult(manifest.toInfo(), target, done.files(), done.bytes(),
+            RestoreResult result = new RestoreResult(newest.summary().toInfo(), target, done.files(), done.bytes(),
                     Duration.between(started, Instant.now()), done.settings());
             LOG.info("Restored {} files ({} bytes) of {} in {} ms", result.files(), result.bytes(), manifest.name(),
                     result.elapsed().toMillis());
@@ -244,32 +262,56 @@ public final class DefaultRestorer implements Restorer {
      * @throws IntegrityException if a parent is missing or does not belong with its child
      */
     private List<BackupManifest> chain(BackupManifest newest, boolean acceptUnsigned) {
-        List<BackupManifest> chain = new ArrayList<>();
-        chain.add(newest);
+        List<BackupManifest> chain = new ArrayList<>(List.of(newest));
+        extendChain(chain, m -> m, name -> repository.readTrustedManifest(name, acceptUnsigned));
+        return chain;
+    }
+
+    /** As {@link #chain}, each backup with its file list indexed on disk; all are closed if one cannot be read. */
+    private List<IndexedManifest> indexedChain(String newest, boolean acceptUnsigned) {
+        List<IndexedManifest> chain = new ArrayList<>();
+        try {
+            chain.add(repository.readTrustedManifestIndexed(newest, acceptUnsigned));
+            extendChain(chain, IndexedManifest::header, name -> repository.readTrustedManifestIndexed(name, acceptUnsigned));
+            return chain;
+        } catch (RuntimeException | Error e) {
+            chain.forEach(IndexedManifest::close);
+            throw e;
+        }
+    }
+
+    /**
+     * Adds to a chain holding its newest backup each parent, down to the full backup.
+     *
+     * @throws IntegrityException if a parent is missing or does not belong with its child
+     */
+    private <T> void extendChain(List<T> chain, Function<T, BackupManifest> header, Function<String, T> read) {
+        BackupManifest newest = header.apply(chain.get(0));
         BackupManifest m = newest;
         while (m.kind() != BackupKind.FULL) {
             BackupManifest child = m;
             if (chain.size() > 10_000) {
                 throw new IntegrityException("The chain of delta backups ending in " + newest.name() + " does not end");
             }
+            T parent;
             try {
-                m = repository.readTrustedManifest(child.parent(), acceptUnsigned);
+                parent = read.apply(child.parent());
             } catch (NotFoundException e) {
                 throw new IntegrityException("Cannot restore " + newest.name() + ": its chain needs backup " + child.parent()
                         + " (parent of " + child.name() + "), which is not in " + repository.store().location()
                         + " (HINT: restore an older full backup, or one whose chain is complete)", e);
             }
+            chain.add(parent);
+            m = header.apply(parent);
             if (!m.systemIdentifier().equals(child.systemIdentifier()) || m.blockSize() != child.blockSize()) {
                 throw new IntegrityException("Cannot restore " + newest.name() + ": its parent " + m.name()
                         + " belongs to another cluster or page size");
             }
-            chain.add(m);
         }
         if (chain.size() > 1) {
             LOG.info("Backup {} is a delta: restoring the chain {}", newest.name(),
-                    chain.stream().map(BackupManifest::name).toList());
+                    chain.stream().map(c -> header.apply(c).name()).toList());
         }
-        return chain;
     }
 
     /**
@@ -286,46 +328,62 @@ public final class DefaultRestorer implements Restorer {
         final java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
     }
 
-    private LaidDown layDown(List<BackupManifest> chain, RestoreRequest request, RestoreTargets targets,
+    private LaidDown layDown(List<IndexedManifest> chain, RestoreRequest request, RestoreTargets targets,
                              RestoreFiles files, Counted counted) throws IOException {
-        BackupManifest manifest = chain.get(0);
+        IndexedManifest newest = chain.get(0);
+        BackupManifest manifest = newest.header();
         Path target = targets.dataDirectory();
-        Map<String, FileEntry> finalFiles = new LinkedHashMap<>();
+        FileListIndex finalFiles = newest.files();
         List<Path> directories = new ArrayList<>();
-        for (FileEntry f : manifest.files()) {
-            if (f.isDirectory()) {
-                Path dir = targets.resolve(f.path());
-                files.createDirectories(dir);
-                Files.setPosixFilePermissions(dir, Modes.toPermissions(f.mode() & 0750 | 0700));
-                directories.add(dir);
-            } else if (!SIGNAL_FILES.contains(f.path())) {
-                finalFiles.put(f.path(), f);
-            }
+        FileAssembler assembler = new FileAssembler(manifest.blockSize(),
+                new FileBlockWriter(targets::resolve, finalFiles::find, files, counted), counted.files::incrementAndGet);
+        long[] laid = new long[2];
+        FileEntry[] controlEntry = new FileEntry[1];
+        try {
+            finalFiles.forEach(f -> {
+                if (f.isDirectory()) {
+                    Path dir = targets.resolve(f.path());
+                    try {
+                        files.createDirectories(dir);
+                        Files.setPosixFilePermissions(dir, Modes.toPermissions(f.mode() & 0750 | 0700));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    directories.add(dir);
+                } else if (!SIGNAL_FILES.contains(f.path())) {
+                    laid[0]++;
+                    laid[1] += f.size();
+                    if (PG_CONTROL.equals(f.path())) {
+                        controlEntry[0] = f;
+                    } else {
+                        assembler.expect(f.path(), f.size());
+                    }
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
-        if (!finalFiles.containsKey(PG_CONTROL)) {
+        if (controlEntry[0] == null) {
             throw new IntegrityException("Manifest of " + manifest.name() + " lists no global/pg_control");
         }
-        FileAssembler assembler = new FileAssembler(manifest.blockSize(),
-                new FileBlockWriter(targets::resolve, finalFiles::get, files, counted), counted.files::incrementAndGet);
-        finalFiles.forEach((p, f) -> {
-            if (!PG_CONTROL.equals(p)) {
-                assembler.expect(p, f.size());
-            }
-        });
-        BackupManifest.Part controlPart = null;
-        for (BackupManifest level : chain) {
-            Map<String, Map<String, FileEntry>> byPart = byPart(level);
-            List<BackupManifest.Part> needed = new ArrayList<>();
-            for (BackupManifest.Part p : level.parts()) {
-                Map<String, FileEntry> held = byPart.getOrDefault(p.key(), Map.of());
-                if (level == manifest && held.containsKey(PG_CONTROL)) {
-                    controlPart = p;
-                } else if (held.keySet().stream().anyMatch(assembler::needed)) {
-                    needed.add(p);
+        String controlPart = controlEntry[0].part();
+        for (IndexedManifest level : chain) {
+            // the parts of this backup that hold blocks still needed: one pass over its file list
+            Set<String> wanted = new HashSet<>();
+            level.files().forEach(f -> {
+                if (!f.isDirectory() && f.part() != null && assembler.needed(f.path())) {
+                    if (f.chunks() == null) {
+                        wanted.add(f.part());
+                    } else {
+                        f.chunks().forEach(c -> wanted.add(c.part()));
+                    }
                 }
-            }
-            LOG.debug("Backup {}: {} of {} parts hold blocks still needed", level.name(), needed.size(), level.parts().size());
-            extractAll(level, needed, byPart, assembler);
+            });
+            List<BackupManifest.Part> needed = level.header().parts().stream()
+                    .filter(p -> wanted.contains(p.key()) && !(level == newest && p.key().equals(controlPart))).toList();
+            LOG.debug("Backup {}: {} of {} parts hold blocks still needed", level.header().name(), needed.size(),
+                    level.header().parts().size());
+            extractAll(level, needed, assembler);
         }
         List<String> missing = assembler.finish();
         if (!missing.isEmpty()) {
@@ -333,23 +391,22 @@ public final class DefaultRestorer implements Restorer {
                     + missing.size() + " file(s), e.g. " + missing.subList(0, Math.min(5, missing.size()))
                     + " (HINT: the chain is damaged; restore from another full backup)");
         }
-        if (controlPart == null) {
-            throw new IntegrityException("Manifest of " + manifest.name() + " lists no part holding global/pg_control");
-        }
+        BackupManifest.Part controlHolder = manifest.parts().stream().filter(p -> p.key().equals(controlPart)).findFirst()
+                .orElseThrow(() -> new IntegrityException("Manifest of " + manifest.name()
+                        + " lists no part holding global/pg_control"));
         Path control = targets.resolve(PG_CONTROL);
         Path controlPending = control.resolveSibling("pg_control" + PENDING);
         FileAssembler controlAssembler = new FileAssembler(manifest.blockSize(),
-                new FileBlockWriter(p -> controlPending, finalFiles::get, files, counted), counted.files::incrementAndGet);
-        controlAssembler.expect(PG_CONTROL, finalFiles.get(PG_CONTROL).size());
-        new PartExtractor(repository, RepositoryLayout.backupPrefix(manifest.name()),
-                byPart(manifest).get(controlPart.key()), controlAssembler).extract(controlPart);
+                new FileBlockWriter(p -> controlPending, finalFiles::find, files, counted), counted.files::incrementAndGet);
+        controlAssembler.expect(PG_CONTROL, controlEntry[0].size());
+        partExtractor(newest, controlHolder, controlAssembler).extract(controlHolder);
         if (!controlAssembler.finish().isEmpty()) {
-            throw new IntegrityException("Backup " + manifest.name() + " part " + controlPart.key() + " does not hold global/pg_control");
+            throw new IntegrityException("Backup " + manifest.name() + " part " + controlPart + " does not hold global/pg_control");
         }
         // every file on disk, with the time and mode the backup recorded (set before each sync),
         // before its directories, the recovery files and pg_control
         files.awaitSyncs();
-        long bytes = finalFiles.values().stream().mapToLong(FileEntry::size).sum();
+        long bytes = laid[1];
 
         files.createDirectories(target.resolve("pg_wal/archive_status"));
         directories.add(target.resolve("pg_wal"));
@@ -380,7 +437,7 @@ public final class DefaultRestorer implements Restorer {
         files.syncDirectory(target);
         files.commit(controlPending, control);
         Files.setPosixFilePermissions(target, Modes.toPermissions(0700));
-        return new LaidDown(settings, finalFiles.size(), bytes);
+        return new LaidDown(settings, laid[0], bytes);
     }
 
     private static Map<String, Map<String, FileEntry>> byPart(BackupManifest m) {
@@ -400,18 +457,16 @@ public final class DefaultRestorer implements Restorer {
         return byPart;
     }
 
-    private void extractAll(BackupManifest level, List<BackupManifest.Part> parts,
-                            Map<String, Map<String, FileEntry>> byPart, FileAssembler assembler) {
+    private void extractAll(IndexedManifest level, List<BackupManifest.Part> parts, FileAssembler assembler) {
         if (parts.isEmpty()) {
             return;
         }
-        String prefix = RepositoryLayout.backupPrefix(level.name());
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, parts.size()),
                 Workers.named("walkeeper-restore-part"));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (BackupManifest.Part p : parts) {
-                PartExtractor x = new PartExtractor(repository, prefix, byPart.getOrDefault(p.key(), Map.of()), assembler);
+                PartExtractor x = partExtractor(level, p, assembler);
                 futures.add(pool.submit(() -> x.extract(p)));
             }
             for (Future<?> f : futures) {
@@ -420,6 +475,30 @@ public final class DefaultRestorer implements Restorer {
         } finally {
             Workers.stopAndWait(pool);
         }
+    }
+
+    /**
+     * An extractor of one part of a backup whose file list is indexed: a tar entry is expected if
+     * the backup stores that path in this part (whole, or a chunk of it).
+     */
+    private PartExtractor partExtractor(IndexedManifest level, BackupManifest.Part part, FileAssembler assembler) {
+        String key = part.key();
+        FileListIndex index = level.files();
+        return new PartExtractor(repository, RepositoryLayout.backupPrefix(level.header().name()), path -> {
+            FileEntry f = index.find(path);
+            if (f == null || f.isDirectory() || f.part() == null) {
+                return null;
+            }
+            return (f.chunks() == null ? key.equals(f.part()) : f.chunkIn(key).isPresent()) ? f : null;
+        }, () -> {
+            FileEntry[] chunked = new FileEntry[1];
+            index.forEach(f -> {
+                if (chunked[0] == null && !f.isDirectory() && f.chunks() != null && f.chunkIn(key).isPresent()) {
+                    chunked[0] = f;
+                }
+            });
+            return java.util.Optional.ofNullable(chunked[0]);
+        }, assembler);
     }
 
     /**

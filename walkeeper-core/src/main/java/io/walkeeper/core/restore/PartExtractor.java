@@ -19,6 +19,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Downloads one part, checks its SHA-256 and size against the manifest, and hands the files it
@@ -33,7 +36,10 @@ final class PartExtractor {
 
     private final Repository repository;
     private final String backupPrefix;
-    private final Map<String, FileEntry> expected;
+    /** This part's entry of a path, or {@code null} when the manifest does not store it here. */
+    private final Function<String, FileEntry> expected;
+    /** The file this part holds a chunk of, if any: for messages only. */
+    private final Supplier<Optional<FileEntry>> chunkedFile;
     private final FileAssembler assembler;
 
     /** Maps a path inside the backup to where it is written. */
@@ -44,9 +50,22 @@ final class PartExtractor {
 
     PartExtractor(Repository repository, String backupPrefix, Map<String, FileEntry> expected,
                   FileAssembler assembler) {
+        this(repository, backupPrefix, expected::get,
+                () -> expected.values().stream().filter(f -> f.chunks() != null).findFirst(), assembler);
+    }
+
+    /**
+     * Creates an extractor that looks up what the manifest stores in the part.
+     *
+     * @param expected this part's entry of a path, or {@code null} when the part should not hold it
+     * @param chunkedFile finds the file the part holds a chunk of, for messages
+     */
+    PartExtractor(Repository repository, String backupPrefix, Function<String, FileEntry> expected,
+                  Supplier<Optional<FileEntry>> chunkedFile, FileAssembler assembler) {
         this.repository = repository;
         this.backupPrefix = backupPrefix;
         this.expected = expected;
+        this.chunkedFile = chunkedFile;
         this.assembler = assembler;
     }
 
@@ -138,7 +157,7 @@ final class PartExtractor {
 
     /** Names the chunk of a large file a part holds, e.g. {@code ; it holds chunk 2 of 10 of 'base/5/16397'...}, or nothing. */
     private String chunkHeld(BackupManifest.Part part) {
-        for (FileEntry f : expected.values()) {
+        for (FileEntry f : chunkedFile.get().stream().toList()) {
             var chunk = f.chunkIn(part.key());
             if (chunk.isPresent()) {
                 FileEntry.Chunk c = chunk.get();
@@ -156,7 +175,7 @@ final class PartExtractor {
                 throw new WalKeeperException(ErrorCode.INTERRUPTED, "Restore of part '" + key + "' interrupted");
             }
             String name = e.getName();
-            FileEntry want = expected.get(name);
+            FileEntry want = expected.apply(name);
             if (!e.isFile() || e.isLink() || e.isSymbolicLink() || want == null || want.isDirectory()
                     || name.startsWith("/") || name.contains("..") || name.contains("\\")) {
                 throw new IntegrityException("Backup part '" + key + "' holds an unexpected entry '" + name
