@@ -314,6 +314,12 @@ public final class DefaultRestorer implements Restorer {
         }
     }
 
+    /** What a restore has written so far, for progress: bytes, and the files opened. */
+    private static final class Counted {
+        final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
+    }
+
     /**
      * Lays the chain down durably: data files (each synced by the thread that wrote it), then the
      * directories bottom-up, then {@code tablespace_map}, the recovery settings, the signal file
@@ -322,12 +328,6 @@ public final class DefaultRestorer implements Restorer {
      * earlier point leaves one PostgreSQL refuses, never one that starts without its backup_label
      * and skips the WAL the backup needs.
      */
-    /** What a restore has written so far, for progress: bytes, and the files opened. */
-    private static final class Counted {
-        final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-        final java.util.concurrent.atomic.AtomicLong files = new java.util.concurrent.atomic.AtomicLong();
-    }
-
     private LaidDown layDown(List<IndexedManifest> chain, RestoreRequest request, RestoreTargets targets,
                              RestoreFiles files, Counted counted) throws IOException {
         IndexedManifest newest = chain.get(0);
@@ -335,12 +335,15 @@ public final class DefaultRestorer implements Restorer {
         Path target = targets.dataDirectory();
         FileListIndex finalFiles = newest.files();
         List<Path> directories = new ArrayList<>();
-        FileAssembler assembler = new FileAssembler(manifest.blockSize(),
+        FileAssembler assembler = new FileAssembler(finalFiles.size(), finalFiles::indexOf,
+                n -> finalFiles.get(n).path(), manifest.blockSize(),
                 new FileBlockWriter(targets::resolve, finalFiles::find, files, counted), counted.files::incrementAndGet);
         long[] laid = new long[2];
         FileEntry[] controlEntry = new FileEntry[1];
+        int[] number = {0}; // forEach hands the entries over in the order of their numbers
         try {
             finalFiles.forEach(f -> {
+                int n = number[0]++;
                 if (f.isDirectory()) {
                     Path dir = targets.resolve(f.path());
                     try {
@@ -356,7 +359,7 @@ public final class DefaultRestorer implements Restorer {
                     if (PG_CONTROL.equals(f.path())) {
                         controlEntry[0] = f;
                     } else {
-                        assembler.expect(f.path(), f.size());
+                        assembler.expect(n, f.size());
                     }
                 }
             });
@@ -396,9 +399,10 @@ public final class DefaultRestorer implements Restorer {
                         + " lists no part holding global/pg_control"));
         Path control = targets.resolve(PG_CONTROL);
         Path controlPending = control.resolveSibling("pg_control" + PENDING);
-        FileAssembler controlAssembler = new FileAssembler(manifest.blockSize(),
-                new FileBlockWriter(p -> controlPending, finalFiles::find, files, counted), counted.files::incrementAndGet);
-        controlAssembler.expect(PG_CONTROL, controlEntry[0].size());
+        FileAssembler controlAssembler = new FileAssembler(1, p -> PG_CONTROL.equals(p) ? 0 : -1, n -> PG_CONTROL,
+                manifest.blockSize(), new FileBlockWriter(p -> controlPending, finalFiles::find, files, counted),
+                counted.files::incrementAndGet);
+        controlAssembler.expect(0, controlEntry[0].size());
         partExtractor(newest, controlHolder, controlAssembler).extract(controlHolder);
         if (!controlAssembler.finish().isEmpty()) {
             throw new IntegrityException("Backup " + manifest.name() + " part " + controlPart + " does not hold global/pg_control");

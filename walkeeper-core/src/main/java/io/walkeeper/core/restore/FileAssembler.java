@@ -5,10 +5,13 @@ import io.walkeeper.core.repo.DeltaFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * Puts files together from a chain of backups read newest first: each backup only fills the
@@ -17,67 +20,106 @@ import java.util.Map;
  * backup recorded. Backups are applied one after the other; within one, a file is in one part,
  * or in chunks of disjoint ranges in several parts that threads apply at once, so the record of
  * the blocks written is guarded per file, and each thread writes (and syncs) its own range.
+ *
+ * <p>Files are known by their number in the newest backup's file list. What the assembler keeps
+ * per file is its length and two bits (finished, created); the blocks written are recorded only
+ * for a file some backup has begun and not finished, so the heap grows with the files in
+ * progress (a handful in a full backup, the changed files of a chain of deltas), not with the
+ * files of the cluster.
  */
 final class FileAssembler {
     private static final int BUFFER = 256 * 1024;
+    private static final long NOT_EXPECTED = -1;
 
     private final int blockSize;
     private final BlockWriter writer;
     private final Runnable firstOpened;
-    private final Map<String, State> files = new HashMap<>();
+    private final ToIntFunction<String> numberOf;
+    private final IntFunction<String> pathOf;
+    /** Length by number, or {@link #NOT_EXPECTED}; written before any part is applied. */
+    private final long[] sizes;
+    /** Guarded by {@code this}: files whose every block is written, files opened at least once. */
+    private final BitSet finished = new BitSet();
+    private final BitSet created = new BitSet();
+    /** Guarded by {@code this}: the files begun and not finished. */
+    private final Map<Integer, State> inProgress = new HashMap<>();
 
+    /** The blocks written of one file in progress; guarded by itself. */
     private static final class State {
-        final long size;
         final int blocks;
         final BitSet done = new BitSet();
-        boolean created;
 
-        State(long size, int blockSize) {
-            this.size = size;
-            this.blocks = (int) ((size + blockSize - 1) / blockSize);
+        State(int blocks) {
+            this.blocks = blocks;
         }
 
-        boolean complete() {
-            return done.cardinality() == blocks;
+        /** @return a record with every block written, for a copy that arrives after the file is finished */
+        static State whole(int blocks) {
+            State s = new State(blocks);
+            s.done.set(0, blocks);
+            return s;
         }
     }
 
     /**
-     * Creates an assembler.
+     * Creates an assembler over files named in a map, numbered in the map's order.
      *
      * @param finalSizes every file the restore must produce, with the length the newest backup recorded
      * @param blockSize the unit of writes (the cluster's page size)
      * @param writer where bytes go
      */
     FileAssembler(Map<String, Long> finalSizes, int blockSize, BlockWriter writer) {
-        this(blockSize, writer, () -> { });
-        finalSizes.forEach(this::expect);
+        this(finalSizes.size(), numbering(finalSizes), List.copyOf(finalSizes.keySet())::get, blockSize, writer,
+                () -> { });
+        for (var e : finalSizes.entrySet()) {
+            expect(numberOf.applyAsInt(e.getKey()), e.getValue());
+        }
+    }
+
+    private static ToIntFunction<String> numbering(Map<String, Long> files) {
+        Map<String, Integer> numbers = new HashMap<>();
+        for (String path : files.keySet()) {
+            numbers.put(path, numbers.size());
+        }
+        return path -> numbers.getOrDefault(path, -1);
     }
 
     /**
      * Creates an assembler that expects no file yet: {@link #expect} adds them.
      *
+     * @param count how many entries the newest file list holds
+     * @param numberOf the number of a path in that list, or -1 if it does not name it
+     * @param pathOf the path of a number
      * @param blockSize the unit of writes (the cluster's page size)
      * @param writer where bytes go
      * @param firstOpened told once per file, when it is first opened, for progress
      */
-    FileAssembler(int blockSize, BlockWriter writer, Runnable firstOpened) {
+    FileAssembler(int count, ToIntFunction<String> numberOf, IntFunction<String> pathOf, int blockSize,
+                  BlockWriter writer, Runnable firstOpened) {
         if (blockSize <= 0 || BUFFER % blockSize != 0) {
             throw new IllegalArgumentException("block size " + blockSize + " does not divide " + BUFFER);
         }
         this.blockSize = blockSize;
         this.writer = writer;
         this.firstOpened = firstOpened;
+        this.numberOf = numberOf;
+        this.pathOf = pathOf;
+        this.sizes = new long[count];
+        Arrays.fill(sizes, NOT_EXPECTED);
     }
 
     /**
      * Adds a file the restore must produce; call before any part is applied.
      *
-     * @param path the path inside the backup
+     * @param n the file's number in the newest file list
      * @param size the length the newest backup recorded
      */
-    void expect(String path, long size) {
-        files.put(path, new State(size, blockSize));
+    synchronized void expect(int n, long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("file " + pathOf.apply(n) + " has length " + size);
+        }
+        sizes[n] = size;
+        finished.set(n, size == 0);
     }
 
     /**
@@ -87,12 +129,12 @@ final class FileAssembler {
      * @return {@code true} if the restore produces it and some block is not written yet
      */
     boolean needed(String path) {
-        State s = files.get(path);
-        if (s == null) {
+        int n = numberOf.applyAsInt(path);
+        if (n < 0 || sizes[n] == NOT_EXPECTED) {
             return false;
         }
-        synchronized (s) {
-            return !s.complete();
+        synchronized (this) {
+            return !finished.get(n);
         }
     }
 
@@ -121,18 +163,21 @@ final class FileAssembler {
         if (offset % blockSize != 0) {
             throw new IOException("a chunk of '" + path + "' starts at " + offset + ", not at a page boundary");
         }
-        State s = files.get(path);
+        int n = number(path);
+        State s = begin(n);
+        long size = sizes[n];
         byte[] buf = new byte[BUFFER];
-        try (BlockWriter.Target target = open(path, s)) {
+        try (BlockWriter.Target target = open(path, n)) {
             long end = offset + length;
             long pos = offset;
             while (pos < end) {
-                int n = (int) Math.min(buf.length, end - pos);
-                readFully(in, buf, n, path);
-                writeRuns(s, target, pos, buf, n);
-                pos += n;
+                int len = (int) Math.min(buf.length, end - pos);
+                readFully(in, buf, len, path);
+                writeRuns(s, size, target, pos, buf, len);
+                pos += len;
             }
         }
+        settle(n, s);
     }
 
     /**
@@ -145,7 +190,7 @@ final class FileAssembler {
      * @throws IOException if the entry is malformed or reading or writing fails
      */
     void applyDelta(String path, InputStream in, long entrySize, long recordedSize) throws IOException {
-        State s = files.get(path);
+        int n = number(path);
         DeltaFile d = DeltaFile.readHeader(in, entrySize);
         if (d.blockSize() != blockSize) {
             throw new IOException("'" + path + "' holds " + d.blockSize() + "-byte pages, the backup " + blockSize);
@@ -153,8 +198,10 @@ final class FileAssembler {
         if (d.fileSize() != recordedSize) {
             throw new IOException("'" + path + "' records length " + d.fileSize() + ", the manifest " + recordedSize);
         }
+        State s = begin(n);
+        long size = sizes[n];
         byte[] page = new byte[blockSize];
-        try (BlockWriter.Target target = open(path, s)) {
+        try (BlockWriter.Target target = open(path, n)) {
             for (int block : d.blocks()) {
                 readFully(in, page, blockSize, path);
                 boolean missing;
@@ -163,13 +210,14 @@ final class FileAssembler {
                 }
                 if (missing) {
                     long pos = (long) block * blockSize;
-                    target.write(pos, page, 0, (int) Math.min(blockSize, s.size - pos));
+                    target.write(pos, page, 0, (int) Math.min(blockSize, size - pos));
                     synchronized (s) {
                         s.done.set(block);
                     }
                 }
             }
         }
+        settle(n, s);
     }
 
     /**
@@ -180,28 +228,85 @@ final class FileAssembler {
      */
     List<String> finish() throws IOException {
         List<String> missing = new ArrayList<>();
-        for (var e : files.entrySet()) {
-            State s = e.getValue();
-            boolean complete;
-            synchronized (s) {
-                complete = s.complete();
+        for (int n = 0; n < sizes.length; n++) {
+            if (sizes[n] == NOT_EXPECTED) {
+                continue;
             }
-            if (!complete) {
-                missing.add(e.getKey() + " (block " + s.done.nextClearBit(0) + " of " + s.blocks + ")");
-            } else if (!s.created) {
-                open(e.getKey(), s).close();
+            boolean done;
+            boolean opened;
+            State s;
+            synchronized (this) {
+                done = finished.get(n);
+                opened = created.get(n);
+                s = inProgress.get(n);
+            }
+            if (!done) {
+                int first;
+                int blocks = blocks(sizes[n]);
+                if (s == null) {
+                    first = 0;
+                } else {
+                    synchronized (s) {
+                        first = s.done.nextClearBit(0);
+                    }
+                }
+                missing.add(pathOf.apply(n) + " (block " + first + " of " + blocks + ")");
+            } else if (!opened) {
+                open(pathOf.apply(n), n).close();
             }
         }
         missing.sort(null);
         return missing;
     }
 
-    private BlockWriter.Target open(String path, State s) throws IOException {
+    /** @return how many files are begun and not finished (their blocks are recorded) */
+    synchronized int inProgress() {
+        return inProgress.size();
+    }
+
+    private int number(String path) throws IOException {
+        int n = numberOf.applyAsInt(path);
+        if (n < 0 || sizes[n] == NOT_EXPECTED) {
+            throw new IOException("'" + path + "' is not a file this restore produces");
+        }
+        return n;
+    }
+
+    private int blocks(long size) {
+        return (int) ((size + blockSize - 1) / blockSize);
+    }
+
+    /**
+     * @return the record of a file's blocks, created on first use; once the file is finished, one
+     *         with every block written, so a further copy is read through and writes nothing
+     */
+    private synchronized State begin(int n) {
+        if (finished.get(n)) {
+            return State.whole(blocks(sizes[n]));
+        }
+        return inProgress.computeIfAbsent(n, k -> new State(blocks(sizes[k])));
+    }
+
+    /** Marks a file finished, and forgets its blocks, once every block is written. */
+    private void settle(int n, State s) {
+        boolean whole;
+        synchronized (s) {
+            whole = s.done.cardinality() == s.blocks;
+        }
+        if (whole) {
+            synchronized (this) {
+                finished.set(n);
+                inProgress.remove(n);
+            }
+        }
+    }
+
+    private BlockWriter.Target open(String path, int n) throws IOException {
         BlockWriter.Target t = writer.open(path);
         boolean first;
-        synchronized (s) {
-            first = !s.created;
-            s.created = true;
+        synchronized (this) {
+            first = !created.get(n);
+            created.set(n);
         }
         if (first) {
             firstOpened.run();
@@ -210,7 +315,8 @@ final class FileAssembler {
     }
 
     /** Writes the blocks of {@code buf} (file bytes from {@code pos}) that are inside the file and not yet written. */
-    private void writeRuns(State s, BlockWriter.Target target, long pos, byte[] buf, int n) throws IOException {
+    private void writeRuns(State s, long size, BlockWriter.Target target, long pos, byte[] buf, int n)
+            throws IOException {
         int first = (int) (pos / blockSize);
         int last = (int) Math.min(s.blocks, (pos + n + blockSize - 1) / blockSize); // exclusive
         int b = first;
@@ -225,11 +331,11 @@ final class FileAssembler {
                 break;
             }
             long from = (long) b * blockSize;
-            long to = Math.min(Math.min((long) end * blockSize, s.size), pos + n);
+            long to = Math.min(Math.min((long) end * blockSize, size), pos + n);
             if (to <= from) {
                 break;
             }
-            boolean partialLast = to < Math.min((long) end * blockSize, s.size);
+            boolean partialLast = to < Math.min((long) end * blockSize, size);
             int whole = partialLast ? (int) ((to - from) / blockSize) : end - b;
             if (whole == 0) {
                 break;

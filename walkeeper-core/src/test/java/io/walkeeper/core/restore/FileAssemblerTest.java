@@ -149,4 +149,38 @@ class FileAssemblerTest {
         assertArrayEquals(v, w.files.get("pg_xact/0000"));
         assertEquals(4, w.blockWrites);
     }
+
+    @Test
+    void onlyFilesBegunAndNotFinishedKeepARecordOfTheirBlocks() throws IOException {
+        CountingWriter w = new CountingWriter();
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            sizes.put("base/5/" + i, 2L * BS);
+        }
+        FileAssembler a = new FileAssembler(sizes, BS, w);
+        byte[] v = pages(2, 7);
+        byte[] d = delta(v.length, new int[] {1}, v);
+        a.applyDelta("base/5/0", new ByteArrayInputStream(d), d.length, v.length);
+        assertEquals(1, a.inProgress(), "a file a delta began");
+        for (int i = 1; i < 1000; i++) {
+            a.applyWhole("base/5/" + i, new ByteArrayInputStream(v), v.length);
+            assertEquals(1, a.inProgress(), "a whole copy leaves no record behind (file " + i + ")");
+        }
+        a.applyRange("base/5/0", new ByteArrayInputStream(v, 0, BS), 0, BS);
+        assertEquals(0, a.inProgress(), "the older copy finished it");
+        assertFalse(a.needed("base/5/0"));
+        a.applyWhole("base/5/0", new ByteArrayInputStream(v), v.length);
+        assertEquals(List.of(), a.finish());
+        assertEquals(2000, w.blockWrites, "every block once, the late copy of a finished file none");
+        assertArrayEquals(v, w.files.get("base/5/0"));
+    }
+
+    @Test
+    void aCopyOfAFileTheRestoreDoesNotProduceIsRefusedByName() {
+        FileAssembler a = new FileAssembler(Map.of("PG_VERSION", 3L), BS, new CountingWriter());
+        assertFalse(a.needed("base/5/9"));
+        IOException e = assertThrows(IOException.class,
+                () -> a.applyWhole("base/5/9", new ByteArrayInputStream(new byte[3]), 3));
+        assertTrue(e.getMessage().contains("'base/5/9'"), e.getMessage());
+    }
 }
