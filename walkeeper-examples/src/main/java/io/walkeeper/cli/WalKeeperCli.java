@@ -234,16 +234,17 @@ public final class WalKeeperCli implements Callable<Integer> {
     }
 
     /**
-     * Names the heap that ran out and what to do: a restore holds its backup's file list, and a
-     * backup its walk of the data directory, so a cluster of many files needs a larger heap than
-     * the JVM's default.
+     * Names the heap that ran out and what to do: a backup holds its walk of the data directory,
+     * and every command a small index per file of each file list it reads, so a cluster of very
+     * many files needs a larger heap than the JVM's default on a small host.
      */
-    private static int reportOutOfMemory(PrintWriter err, OutOfMemoryError e) {
+    static int reportOutOfMemory(PrintWriter err, OutOfMemoryError e) {
         err.println("ERROR: walkeeper ran out of Java heap (" + e.getMessage() + "; at most "
-                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB). A restore holds about 700 bytes per file "
-                + "of the cluster, and twice that for a chain of deltas (a backup about 150). A backup that fails so is "
-                + "not listed (walkeeper delete garbage removes its parts); a restore removes what it wrote (HINT: give "
-                + "the JVM more heap, e.g. WALKEEPER_JAVA_OPTS=-Xmx2g per million files, and run the command again)");
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB). A backup holds about 150 bytes per file "
+                + "of the cluster, a restore or verification about 50 per file and backup of its chain. A backup that "
+                + "fails so is not listed (walkeeper delete garbage removes its parts); a restore removes what it wrote "
+                + "(HINT: give the JVM more heap, e.g. WALKEEPER_JAVA_OPTS=-Xmx512m per million files, and run the "
+                + "command again)");
         err.flush();
         return ErrorCode.INTERNAL.exitCode();
     }

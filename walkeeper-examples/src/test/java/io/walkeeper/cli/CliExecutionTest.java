@@ -205,4 +205,15 @@ class CliExecutionTest {
         assertEquals(0, commandHelp.code(), commandHelp.toString());
         assertTrue(commandHelp.out().startsWith("Usage: walkeeper wal-push"), commandHelp.out());
     }
+
+    @Test
+    void runningOutOfHeapNamesTheHeapAndWhatToSetAndExitsOne() {
+        StringWriter err = new StringWriter();
+        int code = WalKeeperCli.reportOutOfMemory(new PrintWriter(err), new OutOfMemoryError("Java heap space"));
+        assertEquals(1, code);
+        String message = err.toString();
+        assertTrue(message.startsWith("ERROR: walkeeper ran out of Java heap (Java heap space; at most "), message);
+        assertTrue(message.contains(Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB"), message);
+        assertTrue(message.contains("WALKEEPER_JAVA_OPTS=-Xmx"), message);
+    }
 }

@@ -187,40 +187,47 @@ public final class DefaultRestorer implements Restorer {
 
     @Override
     public VerificationResult verify(BackupSelector selector, boolean acceptUnsignedManifests) {
-        BackupManifest manifest = new BackupCatalogue(repository).select(selector);
+        BackupManifest manifest = new BackupCatalogue(repository).selectHeader(selector);
+        String name = manifest.name();
         List<String> problems = new ArrayList<>();
-        List<BackupManifest> chain;
-        try {
-            manifest = repository.readTrustedManifest(manifest.name(), acceptUnsignedManifests);
-            chain = chain(manifest, acceptUnsignedManifests);
-        } catch (IntegrityException e) {
-            problems.add(e.getMessage());
-            chain = List.of(manifest);
-        }
+        List<IndexedManifest> chain = new ArrayList<>();
         int parts = 0;
         long bytes = 0;
-        for (BackupManifest level : chain) {
-            Map<String, Map<String, FileEntry>> byPart = byPart(level);
-            String prefix = RepositoryLayout.backupPrefix(level.name());
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, Math.max(1, level.parts().size())),
-                    Workers.named("walkeeper-verify-part"));
+        try {
             try {
-                List<Future<Long>> futures = new ArrayList<>();
-                for (BackupManifest.Part p : level.parts()) {
-                    PartExtractor x = new PartExtractor(repository, prefix, byPart.getOrDefault(p.key(), Map.of()), null);
-                    futures.add(pool.submit(() -> x.verify(p)));
-                }
-                for (Future<Long> f : futures) {
-                    try {
-                        bytes += Workers.await(f, "Verifying a backup part", "the verification is incomplete");
-                        parts++;
-                    } catch (IntegrityException | NotFoundException e) {
-                        problems.add(e.getMessage().replace("; the restore was undone", ""));
-                    }
-                }
-            } finally {
-                Workers.stopAndWait(pool);
+                chain = indexedChain(name, acceptUnsignedManifests);
+            } catch (IntegrityException e) {
+                problems.add(e.getMessage());
+                // the parts are still checked against what the manifest lists, trusted or not
+                chain = new ArrayList<>(List.of(repository.readManifestIndexed(name)
+                        .orElseThrow(() -> new NotFoundException("Backup " + name + " in "
+                                + repository.store().location() + " was deleted while it was being verified"))));
             }
+            manifest = chain.get(0).header();
+            for (IndexedManifest level : chain) {
+                ExecutorService pool = Executors.newFixedThreadPool(
+                        Math.min(concurrency, Math.max(1, level.header().parts().size())),
+                        Workers.named("walkeeper-verify-part"));
+                try {
+                    List<Future<Long>> futures = new ArrayList<>();
+                    for (BackupManifest.Part p : level.header().parts()) {
+                        PartExtractor x = partExtractor(level, p, null);
+                        futures.add(pool.submit(() -> x.verify(p)));
+                    }
+                    for (Future<Long> f : futures) {
+                        try {
+                            bytes += Workers.await(f, "Verifying a backup part", "the verification is incomplete");
+                            parts++;
+                        } catch (IntegrityException | NotFoundException e) {
+                            problems.add(e.getMessage().replace("; the restore was undone", ""));
+                        }
+                    }
+                } finally {
+                    Workers.stopAndWait(pool);
+                }
+            }
+        } finally {
+            chain.forEach(IndexedManifest::close);
         }
         int segments = 0;
         WalSegmentName stop = WalSegmentName.parse(manifest.stopWalSegment(), manifest.walSegmentSize());
@@ -232,7 +239,8 @@ public final class DefaultRestorer implements Restorer {
                         + "consistent state, is not in the archive " + repository.store().location());
             }
         }
-        VerificationResult result = new VerificationResult(manifest.name(), chain.stream().map(BackupManifest::name).toList(),
+        VerificationResult result = new VerificationResult(manifest.name(),
+                chain.stream().map(level -> level.header().name()).toList(),
                 parts, bytes, segments, problems);
         if (result.ok()) {
             LOG.info("Backup {} verified: {} parts ({} bytes) of {} backup(s), {} WAL segment(s) in the archive",
@@ -257,17 +265,11 @@ public final class DefaultRestorer implements Restorer {
     }
 
     /**
-     * Resolves a backup to its chain, newest first, ending with the full backup.
+     * Resolves a backup to its chain, newest first, ending with the full backup, each backup with
+     * its file list indexed on disk; all are closed if one cannot be read.
      *
      * @throws IntegrityException if a parent is missing or does not belong with its child
      */
-    private List<BackupManifest> chain(BackupManifest newest, boolean acceptUnsigned) {
-        List<BackupManifest> chain = new ArrayList<>(List.of(newest));
-        extendChain(chain, m -> m, name -> repository.readTrustedManifest(name, acceptUnsigned));
-        return chain;
-    }
-
-    /** As {@link #chain}, each backup with its file list indexed on disk; all are closed if one cannot be read. */
     private List<IndexedManifest> indexedChain(String newest, boolean acceptUnsigned) {
         List<IndexedManifest> chain = new ArrayList<>();
         try {
@@ -442,23 +444,6 @@ public final class DefaultRestorer implements Restorer {
         files.commit(controlPending, control);
         Files.setPosixFilePermissions(target, Modes.toPermissions(0700));
         return new LaidDown(settings, laid[0], bytes);
-    }
-
-    private static Map<String, Map<String, FileEntry>> byPart(BackupManifest m) {
-        Map<String, Map<String, FileEntry>> byPart = new HashMap<>();
-        for (FileEntry f : m.files()) {
-            if (f.isDirectory() || f.part() == null) {
-                continue;
-            }
-            if (f.chunks() == null) {
-                byPart.computeIfAbsent(f.part(), k -> new HashMap<>()).put(f.path(), f);
-            } else {
-                for (FileEntry.Chunk c : f.chunks()) {
-                    byPart.computeIfAbsent(c.part(), k -> new HashMap<>()).put(f.path(), f);
-                }
-            }
-        }
-        return byPart;
     }
 
     private void extractAll(IndexedManifest level, List<BackupManifest.Part> parts, FileAssembler assembler) {
