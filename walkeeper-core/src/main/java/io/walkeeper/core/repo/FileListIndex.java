@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * A file list that finds the entry of a path without holding the entries on the heap: the
  * entries wait in a private, unnamed temporary file ({@link UnlinkedTempFile}), and the heap
  * keeps only a hash of each path and where its entry starts (about 24 bytes per entry, where a
- * map of entries needs several hundred). A delta backup looks up every file of the cluster in its parent's list this way, so its memory
- * does not grow with the parent's file list.
+ * map of entries needs several hundred). A delta backup looks up every file of the cluster in its
+ * parent's list this way, and a restore or a verification every file of each backup of the chain,
+ * so their memory does not grow with the file lists.
  *
  * <p>Entries are {@linkplain #add added} by one thread; {@link #complete()} then builds the hash
  * table, refusing a path listed twice, and {@link #find} may be called from any number of threads.

@@ -19,7 +19,8 @@ import java.util.NoSuchElementException;
 
 /**
  * The file list of a backup being taken, kept in a private, unnamed temporary file
- * ({@link UnlinkedTempFile}) rather than on the heap, so that the memory a backup needs does not grow with the number of files it stores.
+ * ({@link UnlinkedTempFile}) rather than on the heap, so that the memory a backup needs does not
+ * grow with the number of files it stores.
  * Entries are appended in the manifest's order; {@link #entries()} then reads them back, one at a
  * time, each time it is iterated (the manifest is serialised twice: once to measure and sign it,
  * once to store it). The file is its owner's alone, since it names every file of the cluster, and

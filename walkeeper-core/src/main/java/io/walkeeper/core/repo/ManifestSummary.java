@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * by streaming the manifest so that memory does not grow with the number of files. Each file
  * entry is still read and checked as it streams past (its values, its path, that it names a
  * listed part) and counted; only the check that no path appears twice, which needs every path at
- * once, is left to the full read a restore or a verification does.
+ * once, is left to the reads that keep the list ({@code Repository.readManifest}, and the indexed
+ * reads of a delta's parent, a restore and a verification, whose index refuses a path twice).
  *
  * @param header the manifest with an empty file list; never restore from it
  * @param fileCount the regular files the manifest lists
