@@ -242,7 +242,8 @@ public final class WalKeeperCli implements Callable<Integer> {
         err.println("ERROR: walkeeper ran out of Java heap (" + e.getMessage() + "; at most "
                 + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB). A backup holds about 150 bytes per file "
                 + "of the cluster, a restore or verification about 50 per file and backup of its chain. A backup that "
-                + "fails so is not listed (walkeeper delete garbage removes its parts); a restore removes what it wrote "
+                + "fails so is not listed and removes its parts (walkeeper delete garbage removes any left); a restore "
+                + "removes what it wrote "
                 + "(HINT: give the JVM more heap, e.g. WALKEEPER_JAVA_OPTS=-Xmx512m per million files, and run the "
                 + "command again)");
         err.flush();

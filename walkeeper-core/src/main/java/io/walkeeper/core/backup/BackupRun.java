@@ -63,6 +63,8 @@ final class BackupRun {
     private final ProgressListener listener;
     /** Set when a failure leaves it unknown whether the manifest was stored: then no part may be deleted. */
     private boolean keepParts;
+    /** Set once the manifest's write has begun: an Error after that may follow a stored manifest. */
+    private boolean manifestWriteBegun;
 
     BackupRun(Repository repository, BackupSession pg, Path dataDirectory, BackupSettings settings, BackupRequest request) {
         this(repository, pg, dataDirectory, settings, request, ProgressListener.NONE);
@@ -149,6 +151,18 @@ final class BackupRun {
                         + io.getMessage(), io);
             }
             throw (RuntimeException) e;
+        } catch (Error e) {
+            // out of memory, say: the parts are removed as for any failure, unless the manifest
+            // may have been stored, which an Error cannot be trusted to tell; delete garbage then
+            // removes what no listed backup needs
+            if (!keepParts && !manifestWriteBegun) {
+                try {
+                    removeCreated(context.createdKeys());
+                } catch (Error again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
         }
     }
 
@@ -242,6 +256,7 @@ final class BackupRun {
                 .statistics(context.statistics(stored))
                 .corruptPages(context.corruptPages())
                 .build();
+        manifestWriteBegun = true;
         try {
             repository.writeManifest(manifest, context::creating);
         } catch (RuntimeException e) {

@@ -259,6 +259,28 @@ class BackupRunTest {
         assertEquals(fileListsBefore, temporaryFileLists(), "the file lists of the parts written are freed too");
     }
 
+    @Test
+    void aBackupThatRunsOutOfMemoryRemovesWhatItCreatedAndKeepsTheError() {
+        archive(START_SEGMENT);
+        store.when(BlobOperation.CREATE).key(k -> k.endsWith("pg_control.tar")).always().runFirst(() -> {
+            throw new OutOfMemoryError("Java heap space (thrown by the test)");
+        });
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> run(BackupRequest.full()).run());
+        assertEquals("Java heap space (thrown by the test)", e.getMessage());
+        assertEquals(Set.of(), backupKeys(), "parts and lease removed, no manifest");
+    }
+
+    @Test
+    void aBackupThatRunsOutOfMemoryWhileItsManifestIsWrittenKeepsEveryPart() {
+        archive(START_SEGMENT);
+        store.when(BlobOperation.CREATE).key(k -> k.startsWith("backups/") && k.endsWith(".json")).always().runFirst(() -> {
+            throw new OutOfMemoryError("Java heap space (thrown by the test)");
+        });
+        assertThrows(OutOfMemoryError.class, () -> run(BackupRequest.full()).run());
+        assertTrue(backupKeys().stream().anyMatch(k -> k.endsWith("part_0001.tar")),
+                "the manifest may have been stored before the Error, so no part is removed: " + backupKeys());
+    }
+
     /** The temporary file lists and indexes this JVM holds open. */
     private static List<String> temporaryFileLists() {
         try {
