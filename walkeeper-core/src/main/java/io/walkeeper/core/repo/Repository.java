@@ -357,11 +357,7 @@ public final class Repository {
     public Optional<IndexedManifest> readManifestIndexed(String name) {
         FileListIndex index = FileListIndex.create();
         try {
-            Optional<ManifestSummary> summary = readStoredManifest(name, (in, key) -> {
-                ManifestSummary read = ManifestSummary.read(in, key, index::add);
-                index.complete();
-                return read;
-            });
+            Optional<ManifestSummary> summary = readStoredManifest(name, into(index));
             if (summary.isEmpty()) {
                 index.close();
                 return Optional.empty();
@@ -475,16 +471,21 @@ public final class Repository {
     public IndexedManifest readTrustedManifestIndexed(String name, boolean acceptUnsigned) {
         FileListIndex index = FileListIndex.create();
         try {
-            ManifestSummary summary = readTrusted(name, acceptUnsigned, (in, key) -> {
-                ManifestSummary read = ManifestSummary.read(in, key, index::add);
-                index.complete();
-                return read;
-            });
+            ManifestSummary summary = readTrusted(name, acceptUnsigned, into(index));
             return new IndexedManifest(summary, index);
         } catch (RuntimeException e) {
             index.close();
             throw e;
         }
+    }
+
+    /** A reader that streams a manifest's entries into {@code index} and completes it, returning the summary. */
+    private static ManifestReader<ManifestSummary> into(FileListIndex index) {
+        return (in, key) -> {
+            ManifestSummary read = ManifestSummary.read(in, key, index::add);
+            index.complete();
+            return read;
+        };
     }
 
     /** Reads a manifest with {@code reader} once its signature is checked (see {@link #readTrustedManifest}). */

@@ -157,15 +157,9 @@ final class PartExtractor {
 
     /** Names the chunk of a large file a part holds, e.g. {@code ; it holds chunk 2 of 10 of 'base/5/16397'...}, or nothing. */
     private String chunkHeld(BackupManifest.Part part) {
-        for (FileEntry f : chunkedFile.get().stream().toList()) {
-            var chunk = f.chunkIn(part.key());
-            if (chunk.isPresent()) {
-                FileEntry.Chunk c = chunk.get();
-                return "; it holds chunk " + (f.chunks().indexOf(c) + 1) + " of " + f.chunks().size() + " of '" + f.path()
-                        + "', bytes " + c.offset() + " to " + (c.offset() + c.length());
-            }
-        }
-        return "";
+        return chunkedFile.get().flatMap(f -> f.chunkIn(part.key()).map(c -> "; it holds chunk "
+                + (f.chunks().indexOf(c) + 1) + " of " + f.chunks().size() + " of '" + f.path() + "', bytes "
+                + c.offset() + " to " + (c.offset() + c.length()))).orElse("");
     }
 
     private void writeEntries(TarArchiveInputStream tar, String key, String partKey, boolean write) throws IOException {

@@ -84,6 +84,17 @@ class ManifestSignatureTest {
         return RestoreRequest.of(BackupSelector.named("base_1"), tmp.resolve(dir), "fetch %f %p");
     }
 
+    /** Alters the stored manifest of base_1 as someone who can write the bucket would, to point recovery elsewhere. */
+    private static void pointRecoveryElsewhere(InMemoryBlobStore store) throws IOException {
+        String key = RepositoryLayout.manifestKey("base_1");
+        ObjectNode m;
+        try (InputStream in = store.get(key)) {
+            m = (ObjectNode) Json.MAPPER.readTree(in);
+        }
+        m.put("backupLabel", "START WAL LOCATION: 0/9000028 (file 000000010000000000000009)\n");
+        store.put(key, out -> out.write(Json.MAPPER.writeValueAsBytes(m)));
+    }
+
     @Test
     void aSignedManifestRestoresAndAnAlteredOneIsRefused() throws IOException {
         InMemoryBlobStore store = new InMemoryBlobStore();
@@ -93,14 +104,7 @@ class ManifestSignatureTest {
         new DefaultRestorer(repo, 2).restore(request("good"));
         assertTrue(Files.exists(tmp.resolve("good/global/pg_control")));
 
-        // someone who can write the bucket points recovery elsewhere
-        String key = RepositoryLayout.manifestKey("base_1");
-        ObjectNode m;
-        try (InputStream in = store.get(key)) {
-            m = (ObjectNode) Json.MAPPER.readTree(in);
-        }
-        m.put("backupLabel", "START WAL LOCATION: 0/9000028 (file 000000010000000000000009)\n");
-        store.put(key, out -> out.write(Json.MAPPER.writeValueAsBytes(m)));
+        pointRecoveryElsewhere(store);
         IntegrityException e = assertThrows(IntegrityException.class, () -> new DefaultRestorer(repo, 2).restore(request("bad")));
         assertTrue(e.getMessage().contains("does not match its signature"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("bad"), LinkOption.NOFOLLOW_LINKS), "nothing written");
@@ -141,13 +145,7 @@ class ManifestSignatureTest {
                 assertEquals(f, indexed.files().find(f.path()), f.path());
             }
         }
-        String key = RepositoryLayout.manifestKey("base_1");
-        ObjectNode m;
-        try (InputStream in = store.get(key)) {
-            m = (ObjectNode) Json.MAPPER.readTree(in);
-        }
-        m.put("backupLabel", "START WAL LOCATION: 0/9000028 (file 000000010000000000000009)\n");
-        store.put(key, out -> out.write(Json.MAPPER.writeValueAsBytes(m)));
+        pointRecoveryElsewhere(store);
         IntegrityException e = assertThrows(IntegrityException.class, () -> repo.readTrustedManifestIndexed("base_1", false));
         assertTrue(e.getMessage().contains("does not match its signature"), e.getMessage());
         store.delete(List.of(RepositoryLayout.manifestSignatureKey("base_1")));
